@@ -1,0 +1,31 @@
+package io.longview.core.model;
+
+/**
+ * A user's three sequences at one moment (DESIGN §1), each newest-first and without overlap between
+ * {@code realtime} and {@code lifelong}:
+ * <ul>
+ *   <li>{@code realtime} (S_RT): the newest {@link SequenceLimits#realtime()} explicit tokens;</li>
+ *   <li>{@code lifelong} (S_LL): the older explicit tokens, at most {@link SequenceLimits#lifelong()};</li>
+ *   <li>{@code impressions} (S_imp): the newest {@link SequenceLimits#impressions()} tokens shown without engagement.</li>
+ * </ul>
+ *
+ * @param userId the user
+ */
+public record UserSequences(long userId, TokenSequence realtime, TokenSequence lifelong, TokenSequence impressions) {
+    public UserSequences {
+        if (!realtime.isEmpty() && !lifelong.isEmpty() && lifelong.timestamp(0) > realtime.timestamp(realtime.size() - 1)) {
+            throw new IllegalArgumentException("lifelong sequence overlaps realtime: newest lifelong token "
+                    + lifelong.timestamp(0) + " is newer than oldest realtime token " + realtime.timestamp(realtime.size() - 1));
+        }
+    }
+
+    /** A user with no history. */
+    public static UserSequences empty(long userId) {
+        return new UserSequences(userId, TokenSequence.empty(), TokenSequence.empty(), TokenSequence.empty());
+    }
+
+    /** Total number of tokens over the three sequences. */
+    public int totalTokens() {
+        return realtime.size() + lifelong.size() + impressions.size();
+    }
+}

@@ -1,0 +1,37 @@
+package io.longview.data.io;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The files of a dataset directory, the unit that {@code generate} and {@code import} write and that {@code ingest}
+ * and {@code examples} read:
+ *
+ * <pre>
+ * DIR/events.csv      the event log of DESIGN §1: user_id,item_id,timestamp_ms,action,surface (or events.csv.gz)
+ * DIR/items.csv       item_id,e0..e31 (float content embeddings)
+ * DIR/dataset.json    manifest: source, counts, time range, suggested split time, snapshot id, embedding provenance
+ * </pre>
+ *
+ * @param dir the dataset directory
+ */
+public record DatasetLayout(Path dir) {
+    public static final String EVENTS = "events.csv";
+    public static final String EVENTS_GZ = "events.csv.gz";
+    public static final String ITEMS = "items.csv";
+    public static final String MANIFEST = "dataset.json";
+
+    /** The event log: {@code events.csv.gz} if present, else {@code events.csv}. */
+    public Path events() {
+        Path gz = dir.resolve(EVENTS_GZ);
+        return Files.exists(gz) ? gz : dir.resolve(EVENTS);
+    }
+
+    public Path items() {
+        return dir.resolve(ITEMS);
+    }
+
+    public Path manifest() {
+        return dir.resolve(MANIFEST);
+    }
+}
