@@ -1,8 +1,9 @@
 package io.longview.core.model;
 
 /**
- * A user's three sequences at one moment (DESIGN §1), each newest-first and without overlap between
- * {@code realtime} and {@code lifelong}:
+ * A user's three sequences at one moment (DESIGN §1), each newest-first. {@link UserHistory} and the store build
+ * them without overlap ({@code lifelong} is older than {@code realtime}); selection does not rely on it, so
+ * hand-made sequences (tests, imported state) need not hold to it:
  * <ul>
  *   <li>{@code realtime} (S_RT): the newest {@link SequenceLimits#realtime()} explicit tokens;</li>
  *   <li>{@code lifelong} (S_LL): the older explicit tokens, at most {@link SequenceLimits#lifelong()};</li>
@@ -12,12 +13,6 @@ package io.longview.core.model;
  * @param userId the user
  */
 public record UserSequences(long userId, TokenSequence realtime, TokenSequence lifelong, TokenSequence impressions) {
-    public UserSequences {
-        if (!realtime.isEmpty() && !lifelong.isEmpty() && lifelong.timestamp(0) > realtime.timestamp(realtime.size() - 1)) {
-            throw new IllegalArgumentException("lifelong sequence overlaps realtime: newest lifelong token "
-                    + lifelong.timestamp(0) + " is newer than oldest realtime token " + realtime.timestamp(realtime.size() - 1));
-        }
-    }
 
     /** A user with no history. */
     public static UserSequences empty(long userId) {
