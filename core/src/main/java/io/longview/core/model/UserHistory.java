@@ -8,8 +8,8 @@ import java.util.TreeSet;
 /**
  * One user's history as it evolves event by event: the <b>reference semantics</b> of folding, ordering, caps and
  * eviction (DESIGN §1). The example builder replays event logs through it, and the persistent
- * {@code SequenceStore} must end in the same state for the same events in any arrival order (a conformance test
- * checks this).
+ * {@code SequenceStore} must end in the same state as this class for the same events in the same arrival order (a
+ * conformance test checks this).
  *
  * <h2>Rules</h2>
  * <ul>
@@ -18,7 +18,11 @@ import java.util.TreeSet;
  *       of theirs (so a token is never visible before every action in it happened: point-in-time safe), its surface
  *       that of the newest event (equal times: the larger surface number).</li>
  *   <li><b>Idempotence.</b> Applying an event twice changes nothing the second time (OR and max are idempotent).</li>
- *   <li><b>Out of order.</b> Events may arrive in any order; tokens are kept ordered by (timestamp, itemId).</li>
+ *   <li><b>Out of order.</b> Events may arrive in any order; tokens are kept ordered by (timestamp, itemId). The
+ *       final state does not depend on the arrival order as long as no event arrives for a token that a cap has
+ *       already evicted: such an event starts a new token (the evicted one's actions are gone), so under eviction
+ *       the state can depend on the order. Replays that must be reproducible therefore apply each user's events in
+ *       one canonical order (the example builder: time, item, action, surface).</li>
  *   <li><b>Sequences.</b> A token with any explicit bit is explicit (S_RT/S_LL); a token whose only bit is
  *       IMPRESSION is in S_imp. An impression later engaged with within the window moves from S_imp to the explicit
  *       tokens.</li>

@@ -67,7 +67,7 @@ class UserHistoryTest {
     }
 
     @Test
-    void arrivalOrderDoesNotMatter() {
+    void arrivalOrderDoesNotMatterWhileNothingIsEvicted() {
         long seed = Seeds.seed(5);
         SplittableRandom rng = Seeds.random(seed);
         List<Event> events = new ArrayList<>();
@@ -75,13 +75,24 @@ class UserHistoryTest {
         for (int i = 0; i < 3_000; i++) {
             events.add(ev(rng.nextInt(60), T0 + rng.nextLong(30L * 86_400_000L), actions[rng.nextInt(4)]));
         }
-        SequenceLimits small = new SequenceLimits(10, 40, 8, 600_000);
+        SequenceLimits small = new SequenceLimits(100, 5_000, 5_000, 600_000); // room for every token: no eviction
         UserSequences inOrder = history(small, events.stream().sorted((a, b) -> Long.compare(a.timestampMs(), b.timestampMs())).toList()).snapshot();
         for (int round = 0; round < 5; round++) {
             List<Event> shuffled = new ArrayList<>(events);
             Collections.shuffle(shuffled, new Random(seed + round));
             assertThat(history(small, shuffled).snapshot()).as("seed %d round %d", seed, round).isEqualTo(inOrder);
         }
+    }
+
+    @Test
+    void underEvictionALateEventForAnEvictedTokenStartsANewOne() {
+        SequenceLimits tiny = new SequenceLimits(1, 0, 1, 600_000);
+        // in time order: impression of 3 is evicted by the impression of 4, then the click on 3 starts a fresh token
+        UserSequences a = history(tiny, List.of(ev(3, T0, Actions.IMPRESSION), ev(4, T0 + 1, Actions.IMPRESSION), ev(3, T0 + 2, Actions.CLICK))).snapshot();
+        assertThat(a.realtime().actions(0)).isEqualTo(Actions.CLICK);
+        // click first: the impression folds into the explicit token
+        UserSequences b = history(tiny, List.of(ev(3, T0 + 2, Actions.CLICK), ev(3, T0, Actions.IMPRESSION), ev(4, T0 + 1, Actions.IMPRESSION))).snapshot();
+        assertThat(b.realtime().actions(0)).isEqualTo((byte) (Actions.CLICK | Actions.IMPRESSION));
     }
 
     @Test

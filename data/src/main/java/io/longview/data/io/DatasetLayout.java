@@ -1,5 +1,7 @@
 package io.longview.data.io;
 
+import io.longview.core.model.InMemoryItemEmbeddings;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -33,5 +35,20 @@ public record DatasetLayout(Path dir) {
 
     public Path manifest() {
         return dir.resolve(MANIFEST);
+    }
+
+    /** Opens the event log for reading ({@link CsvEventReader}, plain or gzip); close it when done. */
+    public EventSource openEvents() {
+        return new CsvEventReader(events());
+    }
+
+    /** Reads and checks the item file ({@link ItemFileReader}). */
+    public InMemoryItemEmbeddings readItems() {
+        return ItemFileReader.read(items(), FileFormat.CSV);
+    }
+
+    /** Reads and checks {@code dataset.json} ({@link DatasetManifest#read}). */
+    public DatasetManifest readManifest() {
+        return DatasetManifest.read(manifest());
     }
 }
