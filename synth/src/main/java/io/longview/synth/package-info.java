@@ -1,0 +1,12 @@
+/**
+ * The synthetic lifelong world behind {@code longview generate}: items in topic clusters with 32-d content
+ * embeddings ({@link io.longview.synth.TopicCatalog}), users with heavy-tailed activity, persistent core interests,
+ * dormant interests and disliked topics ({@link io.longview.synth.UserProfile}), organic sessions and home-feed
+ * requests with probabilistic outcomes ({@link io.longview.synth.SyntheticWorld}), written as a dataset directory by
+ * {@link io.longview.synth.WorldGenerator}. Everything is a pure function of {@link io.longview.synth.WorldConfig}
+ * (seed included). The model is documented in {@link io.longview.synth.WorldGenerator} and the module's README.
+ *
+ * <p>Depends on core (events, actions, surfaces, sequence limits, progress) and data (dataset directory, writers,
+ * manifest).
+ */
+package io.longview.synth;
