@@ -2,7 +2,9 @@ package io.longview.examples;
 
 import io.longview.core.io.Progress;
 import io.longview.core.model.Event;
+import io.longview.core.io.InputException;
 import io.longview.core.model.ItemEmbeddings;
+import io.longview.data.io.EventSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,8 +85,12 @@ final class EventShards {
             while (events.hasNext()) {
                 Event e = events.next();
                 if (!items.contains(e.itemId())) {
-                    throw new IllegalArgumentException("item " + e.itemId() + " has no embedding in the catalog (first met in "
-                            + e + "); every item of the event log needs one", new ItemEmbeddings.UnknownItemException(e.itemId()));
+                    String reason = "item " + e.itemId() + " has no embedding in the catalog (first met in " + e
+                            + "); every item of the event log needs one";
+                    if (events instanceof EventSource src && src.file() != null) {
+                        throw new InputException(src.file(), src.line(), reason, new ItemEmbeddings.UnknownItemException(e.itemId()));
+                    }
+                    throw new IllegalArgumentException(reason, new ItemEmbeddings.UnknownItemException(e.itemId()));
                 }
                 ExampleFormat.putLong(rec, E_USER, e.userId());
                 ExampleFormat.putLong(rec, E_ITEM, e.itemId());

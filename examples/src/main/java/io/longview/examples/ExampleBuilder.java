@@ -1,5 +1,6 @@
 package io.longview.examples;
 
+import io.longview.core.io.Futures;
 import io.longview.core.io.Progress;
 import io.longview.core.model.Event;
 import io.longview.core.model.ItemEmbeddings;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -254,20 +254,7 @@ public final class ExampleBuilder {
     }
 
     private static <T> T await(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while building examples", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return Futures.await(f, "building examples");
     }
 
     /** Enough initial shards that the expected events fill each to about half the budget (16 when unknown). */

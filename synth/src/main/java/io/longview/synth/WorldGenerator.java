@@ -1,5 +1,6 @@
 package io.longview.synth;
 
+import io.longview.core.io.Futures;
 import io.longview.core.io.Progress;
 import io.longview.data.io.AtomicDirectory;
 import io.longview.data.io.DatasetLayout;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -188,20 +188,7 @@ public final class WorldGenerator {
     }
 
     private static Simulated await(Future<Simulated> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while generating the synthetic world", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return Futures.await(f, "generating the synthetic world");
     }
 
     /** Writes users' events and merges their statistics, on the writer thread. */

@@ -133,8 +133,7 @@ public final class ItemFileReader {
                 throw lines.error("unexpected content after the JSON object");
             }
         } catch (JsonProcessingException ex) {
-            throw new InputException(lines.file(), lines.line(), "malformed JSON: " + ex.getOriginalMessage()
-                    + (ex.getLocation() != null ? " (column " + ex.getLocation().getColumnNr() + ")" : ""), ex);
+            throw new InputException(lines.file(), lines.line(), JsonLinesEventReader.malformed(ex), ex);
         } catch (IOException ex) {
             throw new InputException(lines.file(), lines.line(), "cannot parse: " + ex.getMessage(), ex);
         }

@@ -148,8 +148,7 @@ public final class JsonLinesEventReader implements EventSource {
                 throw lines.error("unexpected content after the JSON object");
             }
         } catch (JsonProcessingException e) {
-            throw new InputException(lines.file(), lines.line(), "malformed JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " (column " + e.getLocation().getColumnNr() + ")" : ""), e);
+            throw new InputException(lines.file(), lines.line(), malformed(e), e);
         } catch (IOException e) {
             throw new InputException(lines.file(), lines.line(), "cannot parse: " + e.getMessage(), e);
         }
@@ -240,5 +239,14 @@ public final class JsonLinesEventReader implements EventSource {
     @Override
     public void close() {
         lines.close();
+    }
+
+    /**
+     * "malformed JSON: …" for a parse error of one line: Jackson's reason without its own source position (which
+     * counts within the one line it was given and would contradict the file's line number), plus the column.
+     */
+    static String malformed(JsonProcessingException e) {
+        String reason = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "");
+        return "malformed JSON: " + reason + (e.getLocation() != null ? " (column " + e.getLocation().getColumnNr() + ")" : "");
     }
 }

@@ -1,0 +1,108 @@
+package io.longview.cli;
+
+import io.longview.core.io.Progress;
+import io.longview.core.model.InMemoryItemEmbeddings;
+import io.longview.core.select.SelectionConfig;
+import io.longview.core.select.SelectionRule;
+import io.longview.data.io.DatasetLayout;
+import io.longview.data.io.DatasetManifest;
+import io.longview.data.io.EventSources;
+import io.longview.data.io.ItemFileReader;
+import io.longview.examples.BuildSummary;
+import io.longview.examples.ExampleBuilder;
+import io.longview.examples.ExampleBuilderConfig;
+import io.longview.examples.StoreHistoryProvider;
+import io.longview.store.RocksSequenceStore;
+import io.longview.store.SequenceStore;
+import io.longview.store.StoreOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code longview examples}: point-in-time training examples from a dataset directory. */
+@Command(name = "examples", mixinStandardHelpOptions = true,
+        description = {"Build point-in-time training examples (request, candidate, labels, selected S_all tokens) from a dataset",
+                "directory: train.lvx (requests before the split time), eval.lvx (from it on) and examples.json. See examples/README.md."})
+final class ExamplesCommand implements Callable<Integer> {
+    @Option(names = "--dataset", required = true, description = "the dataset directory")
+    Path dataset;
+
+    @Option(names = "--out", description = "output directory (default <dataset>/examples)")
+    Path out;
+
+    @Option(names = "--split-time", description = "train/eval split (epoch ms or ISO date; default: the manifest's)")
+    String splitTime;
+
+    @Option(names = "--label-window", description = "labels are the actions in [t, t + window) (default: the manifest's suggestion, else 10m)")
+    String labelWindow;
+
+    @Option(names = "--lifelong-rule", description = "how S_LL tokens are picked: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})", defaultValue = "NEAREST")
+    SelectionRule rule;
+
+    @Option(names = "--k-ll", description = "K_LL (default ${DEFAULT-VALUE}; 0 switches S_LL off)", defaultValue = "96")
+    int kLifelong;
+
+    @Option(names = "--recent", description = "r, the newest S_RT tokens always kept (default ${DEFAULT-VALUE})", defaultValue = "32")
+    int recent;
+
+    @Option(names = "--k-rt", description = "K_RT (default ${DEFAULT-VALUE})", defaultValue = "32")
+    int kRealtime;
+
+    @Option(names = "--k-imp", description = "K_imp (default ${DEFAULT-VALUE}; 0 switches S_imp off)", defaultValue = "32")
+    int kImpressions;
+
+    @Option(names = "--store", description = {"take the histories from this store (its current sequences cut at each request time)",
+            "instead of replaying the event log; requests and labels still come from the log. See StoreHistoryProvider."})
+    Path store;
+
+    @Option(names = "--threads", description = "builder threads; output identical for any number (default: cores)")
+    Integer threads;
+
+    @Option(names = "--force", description = "replace the output directory if it exists")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        DatasetLayout layout = new DatasetLayout(dataset);
+        DatasetManifest manifest = DatasetManifest.read(layout.manifest());
+        ExampleBuilderConfig config = ExampleBuilderConfig.fromManifest(manifest)
+                .withSelection(new SelectionConfig(kLifelong, recent, kRealtime, kImpressions, rule))
+                .withThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        if (splitTime != null) {
+            config = config.withSplitTimeMs(Cli.parseTime(splitTime));
+        }
+        if (labelWindow != null) {
+            config = config.withLabelWindowMs(Cli.parseDurationMs(labelWindow));
+        }
+        InMemoryItemEmbeddings items = ItemFileReader.read(layout.items());
+        Path dir = out != null ? out : dataset.resolve("examples");
+        BuildSummary s;
+        if (store == null) {
+            s = new ExampleBuilder(config, items).withProgress(Progress::new).build(EventSources.open(layout.events()), dir, force);
+        } else {
+            if (!Files.isDirectory(store)) {
+                throw new IllegalArgumentException("no store at " + store);
+            }
+            try (SequenceStore st = RocksSequenceStore.open(store, StoreOptions.defaults().withReadOnly(true).withCreateIfMissing(false))) {
+                s = new ExampleBuilder(config.withLimits(st.limits()).withQuantizerClip(st.quantizer().clip()), items, new StoreHistoryProvider(st))
+                        .withProgress(Progress::new).build(EventSources.open(layout.events()), dir, force);
+            }
+        }
+        print(dir, s);
+        return 0;
+    }
+
+    static void print(Path dir, BuildSummary s) {
+        BuildSummary.Selection q = s.selection();
+        String selection = "K_LL " + q.kLifelong() + " (" + q.lifelongRule() + "), r " + q.recent() + ", K_RT " + q.kRealtime() + ", K_imp " + q.kImpressions();
+        System.out.printf(Locale.ROOT, "examples in %s (selection %s, split %s, label window %d ms)%n"
+                        + "  train: %,d requests, %,d examples   eval: %,d requests, %,d examples%n"
+                        + "  %,d events of %,d users in %.1f s: %,.0f examples/s, %,.0f events/s%n",
+                dir, selection, Cli.time(s.splitTimeMs()), s.labelWindowMs(), s.train().requests(), s.train().examples(),
+                s.eval().requests(), s.eval().examples(), s.events(), s.users(), s.seconds(), s.examplesPerSecond(), s.eventsPerSecond());
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * The {@code longview} command line (picocli): one class per command, each a thin layer over the modules' Java APIs.
+ * May depend on every module.
+ */
+package io.longview.cli;
