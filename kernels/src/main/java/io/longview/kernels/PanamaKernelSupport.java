@@ -1,0 +1,496 @@
+package io.longview.kernels;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API kernels, on the platform's preferred float species (512-bit where AVX-512 is on, 256-bit on AVX2).
+ * Every loop has the same shape: a body over whole blocks with named accumulators, then a scalar tail. Vectors never
+ * cross a method boundary (a {@code FloatVector} passed to a method C2 does not inline is boxed: NOTES-jvm-stack);
+ * helpers take arrays and offsets.
+ *
+ * <p>{@link #scoreAll}, {@link #matmul}, {@link #dequantizeNormalize} and {@link #relu} vectorize across independent
+ * outputs and keep each output's own operation order (multiply, then add, in index order; no FMA), so they give the
+ * same bits as {@link ScalarKernelSupport}. {@link #dot}, {@link #layerNorm} and {@link #maskedSoftmaxRow} reduce in
+ * lanes and differ from it by rounding. {@link #topK} is exact: the K best under a total order are one set.
+ */
+final class PanamaKernelSupport implements KernelSupport {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    /** Tokens per tile of {@link #scoreAll}: two vectors. */
+    private static final int TILE = 2 * L;
+    // dequantizeNormalize works on 8 bytes at a time whatever the preferred shape: all four species are ≤ 256 bits
+    private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
+    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+
+    PanamaKernelSupport() {
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    /** A one-line description of the species in use, for logs and benchmarks. */
+    static String species() {
+        return F.vectorBitSize() + "-bit, " + L + " float lanes";
+    }
+
+    // ---------------------------------------------------------------------------------------------------- dot
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        int i = 0;
+        float s = 0f;
+        int limit4 = n - n % (4 * L);
+        if (limit4 > 0) {
+            s = dotBody(a, aOff, b, bOff, limit4);
+            i = limit4;
+        }
+        for (; i < n; i++) {
+            s = Math.fma(a[aOff + i], b[bOff + i], s);
+        }
+        return s;
+    }
+
+    /** Four independent FMA chains over {@code [0, limit)}, limit a multiple of 4·L. */
+    private static float dotBody(float[] a, int aOff, float[] b, int bOff, int limit) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        for (int i = 0; i < limit; i += 4 * L) {
+            acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
+            acc1 = FloatVector.fromArray(F, a, aOff + i + L).fma(FloatVector.fromArray(F, b, bOff + i + L), acc1);
+            acc2 = FloatVector.fromArray(F, a, aOff + i + 2 * L).fma(FloatVector.fromArray(F, b, bOff + i + 2 * L), acc2);
+            acc3 = FloatVector.fromArray(F, a, aOff + i + 3 * L).fma(FloatVector.fromArray(F, b, bOff + i + 3 * L), acc3);
+        }
+        return acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- dequantize
+
+    @Override
+    public void dequantizeNormalize(byte[] q, int qOff, int rows, int dim, float[] out, int outOff) {
+        int limit = dim - dim % 8;
+        for (int r = 0; r < rows; r++) {
+            dequantizeRow(q, qOff + r * dim, dim, limit, out, outOff + r * dim);
+        }
+    }
+
+    /** One row: the exact integer sum of squares, then {@code (float) (q · (1/√sq))} in double, as PreparedHistory. */
+    private static void dequantizeRow(byte[] q, int qi, int dim, int limit, float[] out, int oi) {
+        IntVector acc = IntVector.zero(I8);
+        for (int d = 0; d < limit; d += 8) {
+            IntVector v = (IntVector) ByteVector.fromArray(B8, q, qi + d).convertShape(VectorOperators.B2I, I8, 0);
+            acc = acc.add(v.mul(v));
+        }
+        long sq = acc.reduceLanes(VectorOperators.ADD);
+        for (int d = limit; d < dim; d++) {
+            sq += q[qi + d] * q[qi + d];
+        }
+        if (sq == 0) {
+            for (int d = 0; d < dim; d++) {
+                out[oi + d] = 0f;
+            }
+            return;
+        }
+        double inv = 1.0 / Math.sqrt(sq);
+        for (int d = 0; d < limit; d += 8) {
+            ByteVector b = ByteVector.fromArray(B8, q, qi + d);
+            DoubleVector lo = (DoubleVector) b.convertShape(VectorOperators.B2D, D4, 0);
+            DoubleVector hi = (DoubleVector) b.convertShape(VectorOperators.B2D, D4, 1);
+            ((FloatVector) lo.mul(inv).convertShape(VectorOperators.D2F, F4, 0)).intoArray(out, oi + d);
+            ((FloatVector) hi.mul(inv).convertShape(VectorOperators.D2F, F4, 0)).intoArray(out, oi + d + 4);
+        }
+        for (int d = limit; d < dim; d++) {
+            out[oi + d] = (float) (q[qi + d] * inv);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- scoreAll
+
+    /**
+     * Tiles of {@link #TILE} tokens are transposed once into a {@code (dim, TILE)} scratch, then every block of four
+     * candidates streams over it: each token vector is loaded once per four candidates, each candidate value is
+     * broadcast once per tile, and the scores of a tile come out as contiguous rows of {@code scores}.
+     */
+    @Override
+    public void scoreAll(float[] units, int rows, int dim, float[] candidates, int nCand, float[] scores) {
+        float[] tile = new float[dim * TILE]; // (dim, TILE) one token tile, transposed
+        int tEnd = rows - rows % TILE;
+        for (int t0 = 0; t0 < tEnd; t0 += TILE) {
+            for (int j = 0; j < TILE; j++) {
+                int src = (t0 + j) * dim;
+                for (int d = 0; d < dim; d++) {
+                    tile[d * TILE + j] = units[src + d];
+                }
+            }
+            int c = 0;
+            for (; c + 4 <= nCand; c += 4) {
+                scoreBody4(tile, dim, candidates, c, rows, t0, scores);
+            }
+            for (; c < nCand; c++) {
+                scoreBody1(tile, dim, candidates, c, rows, t0, scores);
+            }
+        }
+        // tail tokens: the scalar loop, same order of operations
+        for (int c = 0; c < nCand; c++) {
+            int ci = c * dim;
+            for (int t = tEnd; t < rows; t++) {
+                int ti = t * dim;
+                float s = 0f;
+                for (int d = 0; d < dim; d++) {
+                    s += units[ti + d] * candidates[ci + d];
+                }
+                scores[c * rows + t] = s;
+            }
+        }
+    }
+
+    /** Candidates {@code c .. c+3} against one transposed tile: 4 × 2 accumulators. */
+    private static void scoreBody4(float[] tile, int dim, float[] cand, int c, int rows, int t0, float[] scores) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F), b1 = FloatVector.zero(F);
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
+        FloatVector d0 = FloatVector.zero(F), d1 = FloatVector.zero(F);
+        int ca = c * dim, cb = ca + dim, cc = cb + dim, cd = cc + dim;
+        for (int d = 0; d < dim; d++) {
+            FloatVector u0 = FloatVector.fromArray(F, tile, d * TILE);
+            FloatVector u1 = FloatVector.fromArray(F, tile, d * TILE + L);
+            FloatVector x = FloatVector.broadcast(F, cand[ca + d]);
+            a0 = a0.add(u0.mul(x));
+            a1 = a1.add(u1.mul(x));
+            x = FloatVector.broadcast(F, cand[cb + d]);
+            b0 = b0.add(u0.mul(x));
+            b1 = b1.add(u1.mul(x));
+            x = FloatVector.broadcast(F, cand[cc + d]);
+            c0 = c0.add(u0.mul(x));
+            c1 = c1.add(u1.mul(x));
+            x = FloatVector.broadcast(F, cand[cd + d]);
+            d0 = d0.add(u0.mul(x));
+            d1 = d1.add(u1.mul(x));
+        }
+        int s = c * rows + t0;
+        a0.intoArray(scores, s);
+        a1.intoArray(scores, s + L);
+        s += rows;
+        b0.intoArray(scores, s);
+        b1.intoArray(scores, s + L);
+        s += rows;
+        c0.intoArray(scores, s);
+        c1.intoArray(scores, s + L);
+        s += rows;
+        d0.intoArray(scores, s);
+        d1.intoArray(scores, s + L);
+    }
+
+    /** One candidate against one transposed tile. */
+    private static void scoreBody1(float[] tile, int dim, float[] cand, int c, int rows, int t0, float[] scores) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        int ca = c * dim;
+        for (int d = 0; d < dim; d++) {
+            FloatVector x = FloatVector.broadcast(F, cand[ca + d]);
+            a0 = a0.add(FloatVector.fromArray(F, tile, d * TILE).mul(x));
+            a1 = a1.add(FloatVector.fromArray(F, tile, d * TILE + L).mul(x));
+        }
+        int s = c * rows + t0;
+        a0.intoArray(scores, s);
+        a1.intoArray(scores, s + L);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- topK
+
+    /**
+     * Two vector passes around the scalar heap of {@link ScalarKernelSupport#topK}:
+     * <ol>
+     *   <li>a lower bound t on the K-th best score: the K-th largest of the maxima of the row's chunks of 4·L scores
+     *       (K chunks have a maximum ≥ t, so at least K scores are ≥ t); it needs at least K whole chunks, else
+     *       t = −∞. The K chunk maxima are kept as sortable ints in {@code outIdx}, which is free until pass 2;</li>
+     *   <li>the heap sees only scores ≥ the current threshold, t at first and the heap's K-th score once it is full;
+     *       whole chunks below it are skipped with one compare, and inside a chunk only the lanes at or above it
+     *       (ties included: a tie can still win on time or index) reach the heap.</li>
+     * </ol>
+     * A score below t is beaten by K others on the score alone, so the bound never changes the result.
+     */
+    @Override
+    public int topK(float[] scores, int off, int n, long[] timestamps, int k, int[] outIdx) {
+        int m = Math.min(k, n);
+        if (m == 0) {
+            return 0;
+        }
+        int chunks = n / (4 * L);
+        int limit = chunks * 4 * L;
+        float bound = m < n && chunks >= m ? chunkBound(scores, off, chunks, m, outIdx) : Float.NEGATIVE_INFINITY;
+        int size = topKBody(scores, off, limit, bound, timestamps, outIdx, m);
+        for (int i = limit; i < n; i++) {
+            if (size < m) {
+                size = TopKHeap.push(outIdx, size, i, scores, off, timestamps);
+            } else {
+                TopKHeap.offer(outIdx, size, i, scores, off, timestamps);
+            }
+        }
+        TopKHeap.sortBestFirst(outIdx, size, scores, off, timestamps);
+        return size;
+    }
+
+    /** Pass 1: the m-th largest chunk maximum over {@code chunks} chunks of 4·L scores (chunks ≥ m). */
+    private static float chunkBound(float[] scores, int off, int chunks, int m, int[] keys) {
+        int size = 0;
+        float bound = Float.NEGATIVE_INFINITY; // the smallest kept maximum, once m are kept
+        for (int c = 0; c < chunks; c++) {
+            int p = off + c * 4 * L;
+            FloatVector v = FloatVector.fromArray(F, scores, p).max(FloatVector.fromArray(F, scores, p + L))
+                    .max(FloatVector.fromArray(F, scores, p + 2 * L).max(FloatVector.fromArray(F, scores, p + 3 * L)));
+            if (size == m && !v.compare(VectorOperators.GT, bound).anyTrue()) {
+                continue;
+            }
+            int key = TopKHeap.sortableKey(v.reduceLanes(VectorOperators.MAX));
+            if (size < m) {
+                size = TopKHeap.pushKey(keys, size, key);
+            } else {
+                TopKHeap.replaceMinKey(keys, size, key);
+            }
+            if (size == m) {
+                bound = TopKHeap.fromSortableKey(keys[0]);
+            }
+        }
+        return bound;
+    }
+
+    /** Pass 2 over {@code [0, limit)}, limit a multiple of 4·L, into an empty heap of capacity m; returns its size. */
+    private static int topKBody(float[] scores, int off, int limit, float bound, long[] timestamps, int[] heap, int m) {
+        int size = 0;
+        float threshold = bound;
+        for (int i = 0; i < limit; i += 4 * L) {
+            int p = off + i;
+            FloatVector v0 = FloatVector.fromArray(F, scores, p);
+            FloatVector v1 = FloatVector.fromArray(F, scores, p + L);
+            FloatVector v2 = FloatVector.fromArray(F, scores, p + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(F, scores, p + 3 * L);
+            if (!v0.max(v1).max(v2.max(v3)).compare(VectorOperators.GE, threshold).anyTrue()) {
+                continue; // the common case: nothing here reaches the threshold
+            }
+            for (int j = i; j < i + 4 * L; j += L) {
+                long lanes = FloatVector.fromArray(F, scores, off + j).compare(VectorOperators.GE, threshold).toLong();
+                while (lanes != 0) {
+                    int e = j + Long.numberOfTrailingZeros(lanes);
+                    lanes &= lanes - 1;
+                    if (size < m) {
+                        size = TopKHeap.push(heap, size, e, scores, off, timestamps);
+                        if (size == m) {
+                            threshold = scores[off + heap[0]];
+                        }
+                    } else if (scores[off + e] >= threshold) { // the threshold may have risen within this vector
+                        TopKHeap.offer(heap, size, e, scores, off, timestamps);
+                        threshold = scores[off + heap[0]];
+                    }
+                }
+            }
+        }
+        return size;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- matmul
+
+    /**
+     * Column blocks of 4·L outputs × 2 rows (8 accumulators, fits AVX2's 16 registers), then 1-vector column blocks ×
+     * 4 rows, then scalar columns. Each output accumulates {@code x[r,i]·w[i,o]} in order of i, multiply then add.
+     */
+    @Override
+    public void matmul(float[] x, int rows, int in, float[] w, int out, float[] y) {
+        int col = 0;
+        int c4 = out - out % (4 * L);
+        for (; col < c4; col += 4 * L) {
+            int r = 0;
+            for (; r + 2 <= rows; r += 2) {
+                matmulBody2x4(x, r, in, w, out, col, y);
+            }
+            for (; r < rows; r++) {
+                matmulBody1x4(x, r, in, w, out, col, y);
+            }
+        }
+        int c1 = out - out % L;
+        for (; col < c1; col += L) {
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) {
+                matmulBody4x1(x, r, in, w, out, col, y);
+            }
+            for (; r < rows; r++) {
+                matmulBody1x1(x, r, in, w, out, col, y);
+            }
+        }
+        for (; col < out; col++) {
+            for (int r = 0; r < rows; r++) {
+                float s = 0f;
+                for (int i = 0; i < in; i++) {
+                    s += x[r * in + i] * w[i * out + col];
+                }
+                y[r * out + col] = s;
+            }
+        }
+    }
+
+    private static void matmulBody2x4(float[] x, int r, int in, float[] w, int out, int col, float[] y) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F), b1 = FloatVector.zero(F), b2 = FloatVector.zero(F), b3 = FloatVector.zero(F);
+        int xa = r * in, xb = xa + in;
+        for (int i = 0; i < in; i++) {
+            int wi = i * out + col;
+            FloatVector w0 = FloatVector.fromArray(F, w, wi);
+            FloatVector w1 = FloatVector.fromArray(F, w, wi + L);
+            FloatVector w2 = FloatVector.fromArray(F, w, wi + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(F, w, wi + 3 * L);
+            FloatVector v = FloatVector.broadcast(F, x[xa + i]);
+            a0 = a0.add(v.mul(w0));
+            a1 = a1.add(v.mul(w1));
+            a2 = a2.add(v.mul(w2));
+            a3 = a3.add(v.mul(w3));
+            v = FloatVector.broadcast(F, x[xb + i]);
+            b0 = b0.add(v.mul(w0));
+            b1 = b1.add(v.mul(w1));
+            b2 = b2.add(v.mul(w2));
+            b3 = b3.add(v.mul(w3));
+        }
+        int ya = r * out + col, yb = ya + out;
+        a0.intoArray(y, ya);
+        a1.intoArray(y, ya + L);
+        a2.intoArray(y, ya + 2 * L);
+        a3.intoArray(y, ya + 3 * L);
+        b0.intoArray(y, yb);
+        b1.intoArray(y, yb + L);
+        b2.intoArray(y, yb + 2 * L);
+        b3.intoArray(y, yb + 3 * L);
+    }
+
+    private static void matmulBody1x4(float[] x, int r, int in, float[] w, int out, int col, float[] y) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        int xa = r * in;
+        for (int i = 0; i < in; i++) {
+            int wi = i * out + col;
+            FloatVector v = FloatVector.broadcast(F, x[xa + i]);
+            a0 = a0.add(v.mul(FloatVector.fromArray(F, w, wi)));
+            a1 = a1.add(v.mul(FloatVector.fromArray(F, w, wi + L)));
+            a2 = a2.add(v.mul(FloatVector.fromArray(F, w, wi + 2 * L)));
+            a3 = a3.add(v.mul(FloatVector.fromArray(F, w, wi + 3 * L)));
+        }
+        int ya = r * out + col;
+        a0.intoArray(y, ya);
+        a1.intoArray(y, ya + L);
+        a2.intoArray(y, ya + 2 * L);
+        a3.intoArray(y, ya + 3 * L);
+    }
+
+    private static void matmulBody4x1(float[] x, int r, int in, float[] w, int out, int col, float[] y) {
+        FloatVector a = FloatVector.zero(F), b = FloatVector.zero(F), c = FloatVector.zero(F), d = FloatVector.zero(F);
+        int xa = r * in, xb = xa + in, xc = xb + in, xd = xc + in;
+        for (int i = 0; i < in; i++) {
+            FloatVector wv = FloatVector.fromArray(F, w, i * out + col);
+            a = a.add(FloatVector.broadcast(F, x[xa + i]).mul(wv));
+            b = b.add(FloatVector.broadcast(F, x[xb + i]).mul(wv));
+            c = c.add(FloatVector.broadcast(F, x[xc + i]).mul(wv));
+            d = d.add(FloatVector.broadcast(F, x[xd + i]).mul(wv));
+        }
+        int ya = r * out + col;
+        a.intoArray(y, ya);
+        b.intoArray(y, ya + out);
+        c.intoArray(y, ya + 2 * out);
+        d.intoArray(y, ya + 3 * out);
+    }
+
+    private static void matmulBody1x1(float[] x, int r, int in, float[] w, int out, int col, float[] y) {
+        FloatVector a = FloatVector.zero(F);
+        int xa = r * in;
+        for (int i = 0; i < in; i++) {
+            a = a.add(FloatVector.broadcast(F, x[xa + i]).mul(FloatVector.fromArray(F, w, i * out + col)));
+        }
+        a.intoArray(y, r * out + col);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- rows
+
+    @Override
+    public void layerNorm(float[] x, int off, int n, float eps) {
+        int limit = n - n % L;
+        FloatVector acc = FloatVector.zero(F);
+        for (int i = 0; i < limit; i += L) {
+            acc = acc.add(FloatVector.fromArray(F, x, off + i));
+        }
+        float mean = acc.reduceLanes(VectorOperators.ADD);
+        for (int i = limit; i < n; i++) {
+            mean += x[off + i];
+        }
+        mean /= n;
+        acc = FloatVector.zero(F);
+        for (int i = 0; i < limit; i += L) {
+            FloatVector c = FloatVector.fromArray(F, x, off + i).sub(mean);
+            acc = c.fma(c, acc);
+        }
+        float var = acc.reduceLanes(VectorOperators.ADD);
+        for (int i = limit; i < n; i++) {
+            float c = x[off + i] - mean;
+            var = Math.fma(c, c, var);
+        }
+        var /= n;
+        float inv = (float) (1.0 / Math.sqrt(var + eps));
+        for (int i = 0; i < limit; i += L) {
+            FloatVector.fromArray(F, x, off + i).sub(mean).mul(inv).intoArray(x, off + i);
+        }
+        for (int i = limit; i < n; i++) {
+            x[off + i] = (x[off + i] - mean) * inv;
+        }
+    }
+
+    @Override
+    public void relu(float[] x, int off, int n) {
+        int limit = n - n % L;
+        for (int i = 0; i < limit; i += L) {
+            FloatVector.fromArray(F, x, off + i).max(0f).intoArray(x, off + i);
+        }
+        for (int i = limit; i < n; i++) {
+            x[off + i] = Math.max(x[off + i], 0f);
+        }
+    }
+
+    /**
+     * One pass keeps the running maximum m (per block of L) and the normalizer Σ exp(x − m), rescaling the lane sums
+     * by exp(m_old − m_new) whenever m grows; a second pass writes exp(x − m) / Σ.
+     */
+    @Override
+    public void maskedSoftmaxRow(float[] scores, int off, int n) {
+        int limit = n - n % L;
+        float m = Float.NEGATIVE_INFINITY;
+        FloatVector sum = FloatVector.zero(F);
+        for (int i = 0; i < limit; i += L) {
+            FloatVector v = FloatVector.fromArray(F, scores, off + i);
+            float blockMax = v.reduceLanes(VectorOperators.MAX);
+            if (blockMax > m) {
+                sum = sum.mul((float) Math.exp(m - blockMax));
+                m = blockMax;
+            }
+            sum = sum.add(v.sub(m).lanewise(VectorOperators.EXP));
+        }
+        float s = sum.reduceLanes(VectorOperators.ADD);
+        for (int i = limit; i < n; i++) {
+            float v = scores[off + i];
+            if (v > m) {
+                s *= (float) Math.exp(m - v);
+                m = v;
+            }
+            s += (float) Math.exp(v - m);
+        }
+        float inv = 1f / s;
+        for (int i = 0; i < limit; i += L) {
+            FloatVector.fromArray(F, scores, off + i).sub(m).lanewise(VectorOperators.EXP).mul(inv).intoArray(scores, off + i);
+        }
+        for (int i = limit; i < n; i++) {
+            scores[off + i] = (float) Math.exp(scores[off + i] - m) * inv;
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package io.longview.kernels;
+
+/**
+ * The serving kernels (DESIGN §6): dot products, the dequantize-and-normalize step of selection, blocked scoring of
+ * all candidates against a user's tokens, top-K with the selection's tie rule, the encoder's matrix product, LayerNorm,
+ * ReLU and the causal softmax row. Buffers are plain arrays with offsets; nothing is allocated per call except the
+ * small tile scratch of {@link #scoreAll} in the vector implementation.
+ *
+ * <p>Every method checks its arguments (an {@link IllegalArgumentException} naming the offending values) and
+ * delegates to one implementation chosen once per JVM ({@link #implementation()}):
+ * <ul>
+ *   <li>{@code vector}: the Java Vector API ({@code jdk.incubator.vector}) on the preferred species;</li>
+ *   <li>{@code scalar}: plain Java, the reference every vector kernel is tested against.</li>
+ * </ul>
+ * {@code -Dlongview.kernels=scalar|vector} forces one; by default the vector kernels run when the JVM was started with
+ * {@code --add-modules jdk.incubator.vector}, else the scalar ones, with one warning on stderr.
+ *
+ * <p>Exactness: {@link #scoreAll}, {@link #matmul}, {@link #dequantizeNormalize}, {@link #relu} and {@link #topK}
+ * give the same bits in both implementations ({@code scoreAll} equals core's {@code CandidateSelector} similarity,
+ * {@code dequantizeNormalize} core's {@code PreparedHistory}, {@code matmul} {@link ScalarForward}'s product);
+ * {@link #dot}, {@link #layerNorm} and {@link #maskedSoftmaxRow} reduce in a different order and agree within
+ * rounding. Thread-safe: no shared mutable state.
+ */
+public final class VectorKernels {
+    private static final KernelSupport IMPL = KernelProvider.get();
+
+    private VectorKernels() {
+    }
+
+    /** {@code "vector"} or {@code "scalar"}: the implementation this JVM runs. */
+    public static String implementation() {
+        return IMPL.name();
+    }
+
+    /**
+     * {@code Σ_{i<n} a[aOff+i] · b[bOff+i]} in float (vector: FMA in lanes, so rounding differs from a sequential sum).
+     */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        checkNonNegative("n", n);
+        checkRange("a", a.length, aOff, n);
+        checkRange("b", b.length, bOff, n);
+        return IMPL.dot(a, aOff, b, bOff, n);
+    }
+
+    /**
+     * Each of {@code rows} int8 rows of {@code dim} values becomes a unit-length float row:
+     * {@code out[r, d] = (float) (q[r, d] / ‖q[r]‖)} (the norm in double, as core's {@code PreparedHistory}; a positive
+     * quantization step cancels out). An all-zero row stays zero (similarity 0 to everything).
+     *
+     * @param q      {@code (rows, dim)} int8, row-major, from {@code qOff}
+     * @param out    receives {@code (rows, dim)} unit vectors, row-major, from {@code outOff}
+     * @param dim    at most 65,536 (the integer sum of squares must not overflow)
+     */
+    public static void dequantizeNormalize(byte[] q, int qOff, int rows, int dim, float[] out, int outOff) {
+        checkNonNegative("rows", rows);
+        checkPositive("dim", dim);
+        if (dim > 65_536) {
+            throw new IllegalArgumentException("dim is " + dim + ", at most 65536");
+        }
+        int len = product("rows", rows, "dim", dim);
+        checkRange("q", q.length, qOff, len);
+        checkRange("out", out.length, outOff, len);
+        IMPL.dequantizeNormalize(q, qOff, rows, dim, out, outOff);
+    }
+
+    /**
+     * {@code scores (nCand, rows) = candidates (nCand, dim) · units (rows, dim)ᵀ}: every candidate against every token,
+     * each score the sequential float sum {@code Σ_d units[t,d]·candidates[c,d]} (bit-identical to core's
+     * {@code CandidateSelector}). Blocked: each token vector is loaded once per block of candidates. Scores take
+     * {@code nCand · rows · 4} bytes; callers with many candidates pass them in slices.
+     *
+     * @param units      {@code (rows, dim)} row-major, from index 0
+     * @param candidates {@code (nCand, dim)} row-major, from index 0
+     * @param scores     receives {@code (nCand, rows)} row-major, from index 0
+     */
+    public static void scoreAll(float[] units, int rows, int dim, float[] candidates, int nCand, float[] scores) {
+        checkNonNegative("rows", rows);
+        checkPositive("dim", dim);
+        checkNonNegative("nCand", nCand);
+        checkRange("units", units.length, 0, product("rows", rows, "dim", dim));
+        checkRange("candidates", candidates.length, 0, product("nCand", nCand, "dim", dim));
+        checkRange("scores", scores.length, 0, product("nCand", nCand, "rows", rows));
+        IMPL.scoreAll(units, rows, dim, candidates, nCand, scores);
+    }
+
+    /**
+     * The {@code min(k, n)} best of {@code n} entries, by (score desc, timestamp desc, index asc): the tie rule of
+     * core's {@code CandidateSelector} (ties in similarity go to the newer token, then to the smaller newest-first
+     * index). Entry {@code i ∈ [0, n)} has score {@code scores[off + i]} and timestamp {@code timestamps[i]}.
+     *
+     * @param scores     no NaN (not checked: the order would be undefined)
+     * @param outIdx     receives the chosen entries' {@code i}, best first; also the working heap
+     * @return the number written, {@code min(k, n)}
+     */
+    public static int topK(float[] scores, int off, int n, long[] timestamps, int k, int[] outIdx) {
+        checkNonNegative("n", n);
+        checkNonNegative("k", k);
+        checkRange("scores", scores.length, off, n);
+        if (timestamps.length < n) {
+            throw new IllegalArgumentException("timestamps has " + timestamps.length + " values, expected at least n = " + n);
+        }
+        int m = Math.min(k, n);
+        if (outIdx.length < m) {
+            throw new IllegalArgumentException("outIdx has " + outIdx.length + " slots, expected at least min(k, n) = " + m);
+        }
+        return IMPL.topK(scores, off, n, timestamps, k, outIdx);
+    }
+
+    /**
+     * {@code y (rows, out) = x (rows, in) @ w (in, out)}, all row-major from index 0; each output the sequential sum
+     * over {@code in} (bit-identical to {@link ScalarForward}'s product). {@code y} must not alias {@code x} or {@code w}.
+     */
+    public static void matmul(float[] x, int rows, int in, float[] w, int out, float[] y) {
+        checkNonNegative("rows", rows);
+        checkPositive("in", in);
+        checkPositive("out", out);
+        checkRange("x", x.length, 0, product("rows", rows, "in", in));
+        checkRange("w", w.length, 0, product("in", in, "out", out));
+        checkRange("y", y.length, 0, product("rows", rows, "out", out));
+        if (y == x || y == w) {
+            throw new IllegalArgumentException("y must not be the same array as x or w");
+        }
+        IMPL.matmul(x, rows, in, w, out, y);
+    }
+
+    /** In place over {@code x[off .. off+n)}: {@code (x − mean) / √(var + eps)}, population variance, no affine. */
+    public static void layerNorm(float[] x, int off, int n, float eps) {
+        checkPositive("n", n);
+        checkRange("x", x.length, off, n);
+        if (!(eps >= 0f) || Float.isInfinite(eps)) {
+            throw new IllegalArgumentException("eps is " + eps + ", expected a finite value ≥ 0");
+        }
+        IMPL.layerNorm(x, off, n, eps);
+    }
+
+    /** In place over {@code x[off .. off+n)}: {@code max(x, 0)}. */
+    public static void relu(float[] x, int off, int n) {
+        checkNonNegative("n", n);
+        checkRange("x", x.length, off, n);
+        IMPL.relu(x, off, n);
+    }
+
+    /**
+     * In place over {@code scores[off .. off+n)}: softmax, with the maximum and the normalizer found in one online
+     * pass. Causal attention passes {@code n = t + 1} for query t, so masked keys are never read.
+     *
+     * @param scores finite values (not checked)
+     */
+    public static void maskedSoftmaxRow(float[] scores, int off, int n) {
+        checkPositive("n", n);
+        checkRange("scores", scores.length, off, n);
+        IMPL.maskedSoftmaxRow(scores, off, n);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- checks
+
+    private static void checkNonNegative(String what, int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException(what + " is " + v + ", expected ≥ 0");
+        }
+    }
+
+    private static void checkPositive(String what, int v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(what + " is " + v + ", expected > 0");
+        }
+    }
+
+    private static void checkRange(String array, int length, int off, int n) {
+        if (off < 0 || off > length - n) {
+            throw new IllegalArgumentException(array + " has " + length + " values, too few for offset " + off + " + " + n + " values");
+        }
+    }
+
+    private static int product(String a, int av, String b, int bv) {
+        long p = (long) av * bv;
+        if (p > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(a + " · " + b + " = " + av + " · " + bv + " does not fit an array");
+        }
+        return (int) p;
+    }
+}
