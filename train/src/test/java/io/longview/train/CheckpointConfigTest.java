@@ -1,0 +1,31 @@
+package io.longview.train;
+
+import ai.djl.ndarray.types.Shape;
+import io.longview.core.checkpoint.TensorSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The trainer's model and the serving checkpoint agree on every tensor's name and shape. */
+class CheckpointConfigTest {
+
+    @Test
+    void trainerParametersAreExactlyTheCheckpointTensors() {
+        ModelConfig c = ModelConfig.DEFAULT;
+        List<String> dense = List.of("log_realtime_length", "log_lifelong_length", "log_impression_length", "hour_of_day", "day_of_week");
+        Map<String, List<Long>> checkpoint = new LinkedHashMap<>();
+        for (TensorSpec t : c.toCheckpointConfig(dense).tensorSpecs()) {
+            checkpoint.put(t.name(), java.util.Arrays.stream(t.shape()).mapToLong(i -> i).boxed().toList());
+        }
+        Map<String, List<Long>> trainer = new LinkedHashMap<>();
+        for (Map.Entry<String, Shape> e : TransActModel.parameterShapes(c).entrySet()) {
+            trainer.put(e.getKey(), LongStream.of(e.getValue().getShape()).boxed().toList());
+        }
+        assertThat(trainer).containsExactlyInAnyOrderEntriesOf(checkpoint);
+    }
+}

@@ -1,0 +1,105 @@
+package io.longview.train;
+
+import io.longview.core.model.Actions;
+import io.longview.core.model.Event;
+import io.longview.core.model.InMemoryItemEmbeddings;
+import io.longview.core.model.Token;
+import io.longview.data.io.EventSource;
+import io.longview.examples.ExampleBuilder;
+import io.longview.examples.ExampleBuilderConfig;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Seeded little event logs with a learnable signal: each user has a taste vector; a shown item is clicked (and
+ * sometimes saved) with a probability that grows with its similarity to the taste, hidden when far from it.
+ */
+final class SmallLogs {
+    static final long T0 = 1_764_000_000_000L;
+    static final long MINUTE = 60_000L;
+
+    private SmallLogs() {
+    }
+
+    record Log(List<Event> events, InMemoryItemEmbeddings items) {
+        /** Builds the example files of this log into {@code dir} (train.lvx holds every request). */
+        Path build(Path dir) {
+            new ExampleBuilder(ExampleBuilderConfig.DEFAULT, items).build(new ListSource(events), dir, false);
+            return dir.resolve("train.lvx");
+        }
+    }
+
+    static Log random(long seed, int users, int requestsPerUser, int nItems) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        InMemoryItemEmbeddings items = new InMemoryItemEmbeddings();
+        float[][] emb = new float[nItems][Token.EMBEDDING_DIM];
+        for (int i = 0; i < nItems; i++) {
+            for (int d = 0; d < Token.EMBEDDING_DIM; d++) {
+                emb[i][d] = (float) (gaussian(rng) * 0.3);
+            }
+            items.put(1000 + i, emb[i]);
+        }
+        List<Event> events = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            long user = 1 + u;
+            double[] taste = new double[Token.EMBEDDING_DIM];
+            for (int d = 0; d < taste.length; d++) {
+                taste[d] = gaussian(rng);
+            }
+            long t = T0 + rng.nextLong(0, 100 * MINUTE);
+            for (int r = 0; r < requestsPerUser; r++) {
+                t += rng.nextLong(20 * MINUTE, 300 * MINUTE);
+                int k = 3 + rng.nextInt(6);
+                for (int i = 0; i < k; i++) {
+                    int item = rng.nextInt(nItems);
+                    int surface = rng.nextInt(4);
+                    events.add(Event.of(user, 1000 + item, t, Actions.IMPRESSION, surface));
+                    double s = 0;
+                    for (int d = 0; d < taste.length; d++) {
+                        s += taste[d] * emb[item][d];
+                    }
+                    double p = 1 / (1 + Math.exp(-2 * s));
+                    if (rng.nextDouble() < p * p) {
+                        events.add(Event.of(user, 1000 + item, t + rng.nextLong(1, 5 * MINUTE),
+                                rng.nextInt(3) == 0 ? Actions.SAVE : Actions.CLICK, surface));
+                    } else if (rng.nextDouble() < (1 - p) * 0.3) {
+                        events.add(Event.of(user, 1000 + item, t + rng.nextLong(1, 5 * MINUTE), Actions.HIDE, surface));
+                    }
+                }
+            }
+        }
+        return new Log(events, items);
+    }
+
+    static double gaussian(SplittableRandom rng) {
+        double u = rng.nextDouble(1e-12, 1.0);
+        double v = rng.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    private static final class ListSource implements EventSource {
+        private final Iterator<Event> it;
+
+        ListSource(List<Event> events) {
+            this.it = events.iterator();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return it.hasNext();
+        }
+
+        @Override
+        public Event next() {
+            return it.next();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
