@@ -1,0 +1,151 @@
+package io.longview.train;
+
+import ai.djl.ndarray.NDManager;
+import io.longview.core.eval.HeadMetrics;
+import io.longview.examples.ExampleReader;
+import io.longview.examples.RequestRecord;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores every example (request, candidate) of an example file (e.g. {@code eval.lvx}) with a model and summarizes
+ * each head as {@link HeadMetrics} (DESIGN §5): AUC, GAUC grouped by user, HIT@3 grouped by request.
+ *
+ * <p>The file is streamed request by request into batches of {@code batchSize} examples (a request may span two
+ * batches); each batch's forward pass runs in its own sub-manager of the model's manager, closed after the
+ * probabilities are copied out, outside any gradient collector (no autograd graph is kept). Scores are the heads'
+ * probabilities. Not thread-safe with a concurrent {@link Trainer} on the same model.
+ */
+public final class Evaluator {
+    private final TransActModel model;
+    private final int batchSize;
+
+    /**
+     * @param model     the model to score with (not closed here)
+     * @param batchSize examples per forward pass, ≥ 1
+     */
+    public Evaluator(TransActModel model, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be ≥ 1, got " + batchSize);
+        }
+        this.model = model;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * Every example's scores and labels, in file order (request, then candidate), and the metrics per head.
+     *
+     * @param heads    metrics by head name, in the model's head order
+     * @param users    user id per example
+     * @param requests request id per example
+     * @param labels   {@code labels[h][i]}: head h's label of example i
+     * @param scores   {@code scores[h][i]}: head h's probability for example i
+     */
+    public record Evaluation(Map<String, HeadMetrics> heads, long[] users, long[] requests, boolean[][] labels,
+                             float[][] scores) {
+        /** Number of examples scored. */
+        public int examples() {
+            return users.length;
+        }
+
+        /** One readable line per head. */
+        public String describe() {
+            StringBuilder sb = new StringBuilder();
+            heads.forEach((h, m) -> sb.append(h).append(": ").append(m.describe()).append('\n'));
+            return sb.toString();
+        }
+    }
+
+    /** Scores every example of {@code exampleFile} and computes the metrics of every head. */
+    public Evaluation evaluate(Path exampleFile) {
+        ModelConfig config = model.config();
+        int nHeads = config.heads().size();
+        List<long[]> ids = new ArrayList<>();                 // per batch: users then requests, 2n values
+        List<float[]> probs = new ArrayList<>();              // per batch: (n, H) probabilities
+        List<float[]> labs = new ArrayList<>();               // per batch: (n, H) labels
+        int total = 0;
+        try (ExampleReader reader = ExampleReader.open(exampleFile)) {
+            ExampleBatcher batcher = new ExampleBatcher(config, reader.header());
+            Batch batch = Batch.allocate(config, batchSize, 0);
+            long[] users = new long[batchSize];
+            long[] requests = new long[batchSize];
+            int row = 0;
+            while (reader.hasNext()) {
+                RequestRecord r = reader.next();
+                for (int j = 0; j < r.candidateCount(); j++) {
+                    batcher.put(batch, row, r, j);
+                    users[row] = r.userId();
+                    requests[row] = r.requestId();
+                    if (++row == batchSize) {
+                        total += flush(batch, row, users, requests, ids, probs, labs);
+                        row = 0;
+                    }
+                }
+            }
+            if (row > 0) {
+                Batch tail = Batch.allocate(config, row, 0);
+                copyRows(batch, tail, row);
+                total += flush(tail, row, users, requests, ids, probs, labs);
+            }
+        }
+        long[] users = new long[total];
+        long[] requests = new long[total];
+        boolean[][] labels = new boolean[nHeads][total];
+        float[][] scores = new float[nHeads][total];
+        int at = 0;
+        for (int b = 0; b < ids.size(); b++) {
+            long[] id = ids.get(b);
+            int n = id.length / 2;
+            float[] p = probs.get(b);
+            float[] l = labs.get(b);
+            for (int i = 0; i < n; i++) {
+                users[at + i] = id[i];
+                requests[at + i] = id[n + i];
+                for (int h = 0; h < nHeads; h++) {
+                    scores[h][at + i] = p[i * nHeads + h];
+                    labels[h][at + i] = l[i * nHeads + h] != 0f;
+                }
+            }
+            at += n;
+        }
+        Map<String, HeadMetrics> heads = new LinkedHashMap<>();
+        for (int h = 0; h < nHeads; h++) {
+            heads.put(config.heads().get(h), HeadMetrics.of(users, requests, labels[h], scores[h]));
+        }
+        return new Evaluation(Collections.unmodifiableMap(heads), users, requests, labels, scores);
+    }
+
+    private int flush(Batch batch, int n, long[] users, long[] requests, List<long[]> ids, List<float[]> probs,
+                      List<float[]> labs) {
+        float[] p;
+        try (NDManager step = model.manager().newSubManager()) {
+            p = model.forward(step, batch).probabilities().toFloatArray();
+        }
+        long[] id = new long[2 * n];
+        System.arraycopy(users, 0, id, 0, n);
+        System.arraycopy(requests, 0, id, n, n);
+        ids.add(id);
+        probs.add(p);
+        labs.add(java.util.Arrays.copyOf(batch.labels(), n * batch.heads()));
+        return n;
+    }
+
+    /** Copies the first {@code n} rows of every per-example array (NAL negatives are unused here). */
+    private static void copyRows(Batch from, Batch to, int n) {
+        int t = from.seqLen();
+        int e = from.dEmb();
+        System.arraycopy(from.tokens(), 0, to.tokens(), 0, n * t * e);
+        System.arraycopy(from.actions(), 0, to.actions(), 0, n * t);
+        System.arraycopy(from.surfaces(), 0, to.surfaces(), 0, n * t);
+        System.arraycopy(from.lengths(), 0, to.lengths(), 0, n);
+        System.arraycopy(from.candidates(), 0, to.candidates(), 0, n * e);
+        System.arraycopy(from.dense(), 0, to.dense(), 0, n * from.denseDim());
+        System.arraycopy(from.labels(), 0, to.labels(), 0, n * from.heads());
+        System.arraycopy(from.userIds(), 0, to.userIds(), 0, n);
+    }
+}
