@@ -2,31 +2,32 @@ package io.longview.examples;
 
 import io.longview.core.model.Event;
 import io.longview.data.io.EventSource;
+import io.longview.data.io.EventSources;
 
-import java.util.Iterator;
 import java.util.List;
 
-/** An {@link EventSource} over events in memory, in the list's order. */
+/** {@link EventSources#of} that remembers whether it was closed (the builder must close its source). */
 final class ListEventSource implements EventSource {
-    private final Iterator<Event> it;
+    private final EventSource delegate;
     boolean closed;
 
     ListEventSource(List<Event> events) {
-        this.it = events.iterator();
+        this.delegate = EventSources.of(events);
     }
 
     @Override
     public boolean hasNext() {
-        return it.hasNext();
+        return delegate.hasNext();
     }
 
     @Override
     public Event next() {
-        return it.next();
+        return delegate.next();
     }
 
     @Override
     public void close() {
+        delegate.close();
         closed = true;
     }
 }

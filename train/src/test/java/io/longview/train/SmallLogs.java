@@ -4,13 +4,12 @@ import io.longview.core.model.Actions;
 import io.longview.core.model.Event;
 import io.longview.core.model.InMemoryItemEmbeddings;
 import io.longview.core.model.Token;
-import io.longview.data.io.EventSource;
+import io.longview.data.io.EventSources;
 import io.longview.examples.ExampleBuilder;
 import io.longview.examples.ExampleBuilderConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -28,7 +27,7 @@ final class SmallLogs {
     record Log(List<Event> events, InMemoryItemEmbeddings items) {
         /** Builds the example files of this log into {@code dir} (train.lvx holds every request). */
         Path build(Path dir) {
-            new ExampleBuilder(ExampleBuilderConfig.DEFAULT, items).build(new ListSource(events), dir, false);
+            new ExampleBuilder(ExampleBuilderConfig.DEFAULT, items).build(EventSources.of(events), dir, false);
             return dir.resolve("train.lvx");
         }
     }
@@ -79,27 +78,5 @@ final class SmallLogs {
         double u = rng.nextDouble(1e-12, 1.0);
         double v = rng.nextDouble();
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    }
-
-    private static final class ListSource implements EventSource {
-        private final Iterator<Event> it;
-
-        ListSource(List<Event> events) {
-            this.it = events.iterator();
-        }
-
-        @Override
-        public boolean hasNext() {
-            return it.hasNext();
-        }
-
-        @Override
-        public Event next() {
-            return it.next();
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
