@@ -1,0 +1,78 @@
+package io.longview.train.ablation;
+
+import io.longview.core.model.Actions;
+import io.longview.core.model.Event;
+import io.longview.core.model.InMemoryItemEmbeddings;
+import io.longview.core.model.Token;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Seeded little event logs with a learnable signal (the same generator as the train package's {@code SmallLogs},
+ * which is package-private there): users with a taste vector click or save shown items close to it, hide far ones.
+ */
+final class TinyLogs {
+    static final long T0 = 1_764_000_000_000L;
+    static final long MINUTE = 60_000L;
+
+    private TinyLogs() {
+    }
+
+    record Log(List<Event> events, InMemoryItemEmbeddings items) {
+        /** A split time that leaves roughly the newest {@code evalShare} of the events for evaluation. */
+        long splitTime(double evalShare) {
+            long[] ts = events.stream().mapToLong(Event::timestampMs).sorted().toArray();
+            return ts[(int) Math.min(ts.length - 1, Math.round(ts.length * (1 - evalShare)))];
+        }
+    }
+
+    static Log random(long seed, int users, int requestsPerUser, int nItems) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        InMemoryItemEmbeddings items = new InMemoryItemEmbeddings();
+        float[][] emb = new float[nItems][Token.EMBEDDING_DIM];
+        for (int i = 0; i < nItems; i++) {
+            for (int d = 0; d < Token.EMBEDDING_DIM; d++) {
+                emb[i][d] = (float) (gaussian(rng) * 0.3);
+            }
+            items.put(1000 + i, emb[i]);
+        }
+        List<Event> events = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            long user = 1 + u;
+            double[] taste = new double[Token.EMBEDDING_DIM];
+            for (int d = 0; d < taste.length; d++) {
+                taste[d] = gaussian(rng);
+            }
+            long t = T0 + rng.nextLong(0, 100 * MINUTE);
+            for (int r = 0; r < requestsPerUser; r++) {
+                t += rng.nextLong(20 * MINUTE, 300 * MINUTE);
+                int k = 3 + rng.nextInt(6);
+                for (int i = 0; i < k; i++) {
+                    int item = rng.nextInt(nItems);
+                    int surface = rng.nextInt(4);
+                    events.add(Event.of(user, 1000 + item, t, Actions.IMPRESSION, surface));
+                    double s = 0;
+                    for (int d = 0; d < taste.length; d++) {
+                        s += taste[d] * emb[item][d];
+                    }
+                    double p = 1 / (1 + Math.exp(-2 * s));
+                    if (rng.nextDouble() < p * p) {
+                        events.add(Event.of(user, 1000 + item, t + rng.nextLong(1, 5 * MINUTE),
+                                rng.nextInt(3) == 0 ? Actions.SAVE : Actions.CLICK, surface));
+                    } else if (rng.nextDouble() < (1 - p) * 0.3) {
+                        events.add(Event.of(user, 1000 + item, t + rng.nextLong(1, 5 * MINUTE), Actions.HIDE, surface));
+                    }
+                }
+            }
+        }
+        return new Log(events, items);
+    }
+
+    private static double gaussian(SplittableRandom rng) {
+        double u = rng.nextDouble(1e-12, 1.0);
+        double v = rng.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+}

@@ -1,0 +1,109 @@
+package io.longview.train.report;
+
+import io.longview.core.eval.HeadMetrics;
+import io.longview.train.ablation.AblationResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Rendering of a synthetic ablation result: well-formed HTML with an SVG per plot, and the Markdown table. */
+class AblationReportTest {
+    @TempDir
+    Path tmp;
+
+    static AblationResult synthetic() {
+        List<String> heads = List.of("click", "hide");
+        List<AblationResult.RowResult> rows = new ArrayList<>();
+        String[] names = {"no-sequence", "rt-only", "v2"};
+        for (int r = 0; r < names.length; r++) {
+            Map<String, HeadMetrics> m = new LinkedHashMap<>();
+            m.put("click", new HeadMetrics(0.6 + 0.05 * r, 0.55 + 0.05 * r, 0.30 + 0.03 * r, 1000, 120, 200));
+            m.put("hide", new HeadMetrics(r == 1 ? Double.NaN : 0.7, 0.6, 0.10 - 0.01 * r, 1000, 30, 200));
+            Map<String, Double> lift = new LinkedHashMap<>();
+            lift.put("click", (0.30 + 0.03 * r) / 0.30 - 1);
+            lift.put("hide", Double.NaN);
+            List<Double> loss = new ArrayList<>();
+            for (int s = 0; s < 40; s++) {
+                loss.add(r == 2 && s == 7 ? Double.NaN : 2.0 * Math.exp(-s / 15.0) + 0.3);
+            }
+            List<AblationResult.EvalPoint> history = List.of(new AblationResult.EvalPoint(20, m), new AblationResult.EvalPoint(40, m));
+            rows.add(new AblationResult.RowResult(names[r], "label <" + r + "> & co", "NEAREST", "/x/examples", m, lift, loss,
+                    history, 5000, 1.5));
+        }
+        return new AblationResult(7, "snap-123", "abc1234-dirty", List.of("budget: \"tiny\""), heads, "no-sequence", rows);
+    }
+
+    @Test
+    void htmlIsWellFormedWithOneSvgPerPlot() throws Exception {
+        AblationResult r = synthetic();
+        String html = AblationReport.html(r);
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
+        assertThat(doc.getElementsByTagName("svg").getLength()).isEqualTo(2 * r.rows().size());
+        assertThat(doc.getElementsByTagName("tbody").item(0).getChildNodes().getLength()).isGreaterThanOrEqualTo(r.rows().size());
+        int tableRows = 0;
+        for (int i = 0; i < doc.getElementsByTagName("tr").getLength(); i++) {
+            if (doc.getElementsByTagName("tr").item(i).getParentNode().getNodeName().equals("tbody")) {
+                tableRows++;
+            }
+        }
+        assertThat(tableRows).isEqualTo(3);
+        assertThat(html).contains("<td>no-sequence</td>", "<td>rt-only</td>", "<td>v2</td>", "+20.00%", "snap-123",
+                "abc1234-dirty", "label &lt;2&gt; &amp; co", "<polyline").doesNotContain("<script", "NaN");
+    }
+
+    @Test
+    void markdownTableHasOneLinePerRow() {
+        AblationResult r = synthetic();
+        String table = AblationReport.markdownTable(r);
+        List<String> lines = table.lines().toList();
+        assertThat(lines).hasSize(2 + 3);
+        assertThat(lines.get(0)).startsWith("| row | selection | click AUC | click GAUC | click HIT@3 | click HIT@3 lift | hide AUC");
+        assertThat(lines.get(2)).startsWith("| no-sequence | nearest | 0.6000 | 0.5500 | 0.3000 | +0.00% | 0.7000");
+        assertThat(lines.get(3)).contains("| n/a |");
+        assertThat(lines).allSatisfy(l -> assertThat(l.chars().filter(c -> c == '|').count()).isEqualTo(2 + 2 * 4 + 1));
+        String md = AblationReport.markdown(r);
+        assertThat(md).contains("dataset snapshot: snap-123", "seed: 7", "code version: abc1234-dirty", "budget: \"tiny\"");
+    }
+
+    @Test
+    void writesBothFilesAndPrintsTheTable() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AblationReport.write(synthetic(), tmp.resolve("run"), new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(tmp.resolve("run/report.md")).isRegularFile();
+        assertThat(Files.readString(tmp.resolve("run/report.html"))).contains("<svg");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("| v2 | nearest |");
+    }
+
+    @Test
+    void longLossCurvesAreBucketed() {
+        List<Double> v = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            v.add((double) (i % 5));
+        }
+        List<double[]> b = AblationReport.bucketMeans(v, 1000);
+        assertThat(b.get(0)).hasSize(1000);
+        assertThat(b.get(1)[0]).isEqualTo(0.5);                 // steps 1, 2 hold 0, 1
+        assertThat(AblationReport.bucketMeans(List.of(1.0, 2.0), 1000).get(0)).containsExactly(1.0, 2.0);
+    }
+
+    @Test
+    void emptySeriesSaysNoData() {
+        String svg = AblationReport.svg("step", "loss", List.of("loss"), List.of(new double[0], new double[0]));
+        assertThat(svg).contains("no data").startsWith("<svg");
+    }
+}
