@@ -17,22 +17,29 @@ import java.util.SplittableRandom;
  * Seeded little event logs with a learnable signal: each user has a taste vector; a shown item is clicked (and
  * sometimes saved) with a probability that grows with its similarity to the taste, hidden when far from it.
  */
-final class SmallLogs {
+public final class SmallLogs {
     static final long T0 = 1_764_000_000_000L;
     static final long MINUTE = 60_000L;
 
     private SmallLogs() {
     }
 
-    record Log(List<Event> events, InMemoryItemEmbeddings items) {
+    /** A generated log and its items. */
+    public record Log(List<Event> events, InMemoryItemEmbeddings items) {
         /** Builds the example files of this log into {@code dir} (train.lvx holds every request). */
         Path build(Path dir) {
             new ExampleBuilder(ExampleBuilderConfig.DEFAULT, items).build(EventSources.of(events), dir, false);
             return dir.resolve("train.lvx");
         }
+
+        /** A split time that leaves roughly the newest {@code evalShare} of the events for evaluation. */
+        public long splitTime(double evalShare) {
+            long[] ts = events.stream().mapToLong(Event::timestampMs).sorted().toArray();
+            return ts[(int) Math.min(ts.length - 1, Math.round(ts.length * (1 - evalShare)))];
+        }
     }
 
-    static Log random(long seed, int users, int requestsPerUser, int nItems) {
+    public static Log random(long seed, int users, int requestsPerUser, int nItems) {
         SplittableRandom rng = new SplittableRandom(seed);
         InMemoryItemEmbeddings items = new InMemoryItemEmbeddings();
         float[][] emb = new float[nItems][Token.EMBEDDING_DIM];

@@ -1,5 +1,6 @@
 package io.longview.train.ablation;
 
+import io.longview.train.SmallLogs;
 import io.longview.core.select.SelectionConfig;
 import io.longview.core.select.SelectionRule;
 import io.longview.core.select.SequencePart;
@@ -53,7 +54,7 @@ class AblationRunnerTest {
     @Test
     void tinyRunTrainsEveryRowAndWritesReports() throws Exception {
         long seed = Seeds.seed(11);
-        TinyLogs.Log log = TinyLogs.random(seed, 6, 12, 200);
+        SmallLogs.Log log = SmallLogs.random(seed, 6, 12, 200);
         // short sequences keep the run fast: 16 LL + 8 + 8 RT + 8 imp = 40 tokens
         ExampleBuilderConfig builder = ExampleBuilderConfig.DEFAULT.withSplitTimeMs(log.splitTime(0.3)).withSnapshotId("tiny-" + seed)
                 .withSelection(new SelectionConfig(16, 8, 8, 8, SelectionRule.NEAREST));
@@ -97,7 +98,7 @@ class AblationRunnerTest {
     @Test
     void extraExampleSetsAreBuiltWithTheirSelectionRule() {
         long seed = Seeds.seed(12);
-        TinyLogs.Log log = TinyLogs.random(seed, 4, 8, 100);
+        SmallLogs.Log log = SmallLogs.random(seed, 4, 8, 100);
         ExampleBuilderConfig builder = ExampleBuilderConfig.DEFAULT.withSplitTimeMs(log.splitTime(0.3));
         AblationData data = AblationData.ofEvents(() -> EventSources.of(log.events()), log.items(), builder);
         PrintStream quiet = new PrintStream(OutputStreamNull.INSTANCE, true, StandardCharsets.UTF_8);
@@ -117,7 +118,7 @@ class AblationRunnerTest {
     @Test
     void datasetDirectoryReusesMatchingNearestExamplesOnly() throws Exception {
         long seed = Seeds.seed(13);
-        TinyLogs.Log log = TinyLogs.random(seed, 4, 8, 100);
+        SmallLogs.Log log = SmallLogs.random(seed, 4, 8, 100);
         Path ds = tmp.resolve("ds");
         Files.createDirectories(ds);
         try (EventLogWriter w = new EventLogWriter(ds.resolve("events.csv"))) {
