@@ -30,6 +30,7 @@ public final class StoreHistoryProvider implements HistoryProvider {
 
     private final class Cut implements Timeline {
         private final long userId;
+        private final byte[] scratch = new byte[Token.EMBEDDING_DIM]; // one token's int8 embedding while copying
         private UserSequences current;
         private long last = Long.MIN_VALUE;
 
@@ -57,13 +58,13 @@ public final class StoreHistoryProvider implements HistoryProvider {
                     if (to == ll && ll.size() >= llCap) {
                         break;
                     }
-                    copy(s, i, to);
+                    copy(s, i, to, scratch);
                 }
             }
             TokenSequence.Builder imp = new TokenSequence.Builder(0);
             TokenSequence is = current.impressions();
             for (int i = firstBefore(is, timeMs); i < is.size(); i++) {
-                copy(is, i, imp);
+                copy(is, i, imp, scratch);
             }
             return new UserSequences(userId, rt.build(), ll.build(), imp.build());
         }
@@ -84,8 +85,7 @@ public final class StoreHistoryProvider implements HistoryProvider {
         return lo;
     }
 
-    private static void copy(TokenSequence s, int i, TokenSequence.Builder to) {
-        byte[] q = new byte[Token.EMBEDDING_DIM];
+    private static void copy(TokenSequence s, int i, TokenSequence.Builder to, byte[] q) {
         s.copyEmbedding(i, q, 0);
         to.add(s.timestamp(i), s.actions(i), s.surface(i), s.itemId(i), q, 0);
     }
