@@ -18,7 +18,7 @@ import java.util.List;
  * per layer:  A = softmax(Q Kᵀ / √d_model + causal mask) V,  Q, K, V = X Wq, X Wk, X Wv
  *             Y = LayerNorm(X + A);  Z = LayerNorm(Y + ReLU(Y W1) W2)       (no affine, no biases)
  * pooled = max over the n positions (zero vector when n = 0);  seq = pooled W_out + b_out
- * r0 = [seq | e_c | dense];  r ← r0 ⊙ (r W_i + b_i) + r  (cross layers);  h ← ReLU(h W + b)  (MLP)
+ * r0 = [seq | e_c | dense]  (the no-sequence ranker, {@code sequence = false}: r0 = [e_c | dense], sAll ignored);  r ← r0 ⊙ (r W_i + b_i) + r  (cross layers);  h ← ReLU(h W + b)  (MLP)
  * probabilities = σ(h W_head + b_head)
  * </pre>
  *
@@ -45,23 +45,30 @@ public final class ScalarForward {
             throw new IllegalArgumentException("dense has " + dense.length + " values, the model expects " + c.denseDim() + " "
                     + c.denseFeatures());
         }
-        float[] z = encode(checkpoint, sAll, candidate); // (n, dModel)
-        int n = sAll.size();
-        int d = c.dModel();
-        float[] pooled = new float[d]; // (dModel): max over real positions, 0 for none
-        if (n > 0) {
-            System.arraycopy(z, 0, pooled, 0, d);
-            for (int t = 1; t < n; t++) {
-                for (int j = 0; j < d; j++) {
-                    pooled[j] = Math.max(pooled[j], z[t * d + j]);
+        if (candidate.length != c.dEmb()) {
+            throw new IllegalArgumentException("candidate has " + candidate.length + " values, the model expects " + c.dEmb());
+        }
+        float[] r0 = new float[c.rankerInputDim()]; // ([dModel +] dEmb + denseDim)
+        int at = 0;
+        if (c.sequence()) {
+            float[] z = encode(checkpoint, sAll, candidate); // (n, dModel)
+            int n = sAll.size();
+            int d = c.dModel();
+            float[] pooled = new float[d]; // (dModel): max over real positions, 0 for none
+            if (n > 0) {
+                System.arraycopy(z, 0, pooled, 0, d);
+                for (int t = 1; t < n; t++) {
+                    for (int j = 0; j < d; j++) {
+                        pooled[j] = Math.max(pooled[j], z[t * d + j]);
+                    }
                 }
             }
+            float[] seq = linear(pooled, checkpoint.tensor(TensorNames.OUTPUT_WEIGHT), checkpoint.tensor(TensorNames.OUTPUT_BIAS));
+            System.arraycopy(seq, 0, r0, 0, d);
+            at = d;
         }
-        float[] seq = linear(pooled, checkpoint.tensor(TensorNames.OUTPUT_WEIGHT), checkpoint.tensor(TensorNames.OUTPUT_BIAS));
-        float[] r0 = new float[c.rankerInputDim()]; // (dModel + dEmb + denseDim)
-        System.arraycopy(seq, 0, r0, 0, d);
-        System.arraycopy(candidate, 0, r0, d, c.dEmb());
-        System.arraycopy(dense, 0, r0, d + c.dEmb(), dense.length);
+        System.arraycopy(candidate, 0, r0, at, c.dEmb());
+        System.arraycopy(dense, 0, r0, at + c.dEmb(), dense.length);
         float[] r = r0.clone();
         for (int i = 0; i < c.crossLayers(); i++) {
             float[] rw = linear(r, checkpoint.tensor(TensorNames.crossWeight(i)), checkpoint.tensor(TensorNames.crossBias(i)));

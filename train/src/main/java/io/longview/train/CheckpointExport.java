@@ -56,12 +56,23 @@ public final class CheckpointExport {
     }
 
     /**
-     * The trainer's configuration of a checkpoint: the checkpoint's shapes, the sequence ranker with every sequence
-     * part (checkpoints are only written for it), dense width = number of dense feature names.
+     * The trainer's configuration of a checkpoint: the checkpoint's shapes, its sequence flag, the sequence parts
+     * whose selection budgets are positive, dense width = number of dense feature names.
      */
     public static ModelConfig trainConfig(io.longview.core.checkpoint.ModelConfig c) {
+        EnumSet<SequencePart> parts = EnumSet.noneOf(SequencePart.class);
+        var s = c.selection();
+        if (s.kLifelong() > 0) {
+            parts.add(SequencePart.LIFELONG);
+        }
+        if (s.recent() > 0 || s.kRealtime() > 0) {
+            parts.add(SequencePart.REALTIME);
+        }
+        if (s.kImpressions() > 0) {
+            parts.add(SequencePart.IMPRESSIONS);
+        }
         return new ModelConfig(c.dEmb(), c.dModel(), c.dFf(), c.layers(), c.seqLength(), c.heads(), c.denseDim(), c.mlp(),
-                c.crossLayers(), c.surfaces(), c.actionBits(), c.layerNormEps(), true, EnumSet.allOf(SequencePart.class));
+                c.crossLayers(), c.surfaces(), c.actionBits(), c.layerNormEps(), c.sequence(), parts);
     }
 
     /** {@link #fromCheckpoint(Checkpoint, ModelConfig)} with {@link #trainConfig} of the checkpoint's configuration. */

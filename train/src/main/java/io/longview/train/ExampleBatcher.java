@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.model.DenseFeatures;
 import io.longview.examples.ExampleFormat;
 import io.longview.examples.ExampleHeader;
 import io.longview.examples.RequestRecord;

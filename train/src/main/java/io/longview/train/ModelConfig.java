@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.model.DenseFeatures;
 import io.longview.core.select.SequencePart;
 
 import java.util.EnumSet;
@@ -65,21 +66,33 @@ public record ModelConfig(int dEmb, int dModel, int dFf, int layers, int seqLen,
     }
 
     /**
-     * The serving checkpoint's configuration of this model: the same shapes and tensor names, with the given dense
-     * feature names, selection and NAL settings filled from the core defaults.
-     *
-     * @throws IllegalStateException for the no-sequence ranker, which the serving path does not run
+     * {@link #toCheckpointConfig(java.util.List, io.longview.core.select.SelectionConfig)} with the default selection.
      */
     public io.longview.core.checkpoint.ModelConfig toCheckpointConfig(java.util.List<String> denseFeatureNames) {
-        if (!useSequence) {
-            throw new IllegalStateException("the no-sequence ranker has no serving checkpoint");
-        }
+        return toCheckpointConfig(denseFeatureNames, io.longview.core.select.SelectionConfig.DEFAULT);
+    }
+
+    /**
+     * The serving checkpoint's configuration of this model: the same shapes and tensor names, the given dense feature
+     * names, and {@code selection} (the one the training examples were built with) with the budgets of the parts this
+     * model drops set to 0, so that serving selects exactly the tokens training kept (the RT-only ranker gets
+     * {@code k_ll = k_imp = 0}); the no-sequence ranker gets {@code sequence = false}.
+     */
+    public io.longview.core.checkpoint.ModelConfig toCheckpointConfig(java.util.List<String> denseFeatureNames,
+                                                                      io.longview.core.select.SelectionConfig selection) {
         if (denseFeatureNames.size() != denseDim) {
             throw new IllegalArgumentException(denseFeatureNames.size() + " dense feature names, the model has " + denseDim + " dense inputs");
         }
+        io.longview.core.select.SelectionConfig s = new io.longview.core.select.SelectionConfig(
+                parts.contains(SequencePart.LIFELONG) ? selection.kLifelong() : 0,
+                parts.contains(SequencePart.REALTIME) ? selection.recent() : 0,
+                parts.contains(SequencePart.REALTIME) ? selection.kRealtime() : 0,
+                parts.contains(SequencePart.IMPRESSIONS) ? selection.kImpressions() : 0,
+                selection.lifelongRule());
         return io.longview.core.checkpoint.ModelConfig.builder().dEmb(dEmb).dFf(dFf).layers(layers).seqLength(seqLen)
                 .heads(heads).headWeights(java.util.Collections.nCopies(heads.size(), 1.0)).denseFeatures(denseFeatureNames)
-                .mlp(mlp).crossLayers(crossLayers).actionBits(actionBits).surfaces(surfaces).layerNormEps(lnEps).build();
+                .mlp(mlp).crossLayers(crossLayers).actionBits(actionBits).surfaces(surfaces).layerNormEps(lnEps)
+                .selection(s).sequence(useSequence).build();
     }
 
     /** Width of the ranker input {@code r0 = [seq_feat | candidate | dense]}. */

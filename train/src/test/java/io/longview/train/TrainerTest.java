@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.model.DenseFeatures;
 import io.longview.core.select.SequencePart;
 import io.longview.core.testing.Seeds;
 import io.longview.examples.ExampleReader;

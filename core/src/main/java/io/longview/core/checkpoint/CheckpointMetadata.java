@@ -26,6 +26,7 @@ import java.util.function.Function;
  * config.selection.k_ll  config.selection.r  config.selection.k_rt  config.selection.k_imp
  * config.selection.ll_rule (nearest|most_recent|random)
  * config.nal.weight  config.nal.negatives (impressions|in_batch)  config.nal.max_negatives
+ * config.sequence (written only as false, for the no-sequence ranker; absent = true)
  * provenance.data_snapshot  provenance.seed  provenance.code_version  provenance.created_at (ISO-8601 instant)
  * provenance.training_steps  provenance.note.&lt;key&gt; (any number)
  * </pre>
@@ -63,6 +64,9 @@ final class CheckpointMetadata {
         m.put("config.nal.weight", Double.toString(c.nal().weight()));
         m.put("config.nal.negatives", c.nal().negatives().name().toLowerCase(Locale.ROOT));
         m.put("config.nal.max_negatives", Integer.toString(c.nal().maxNegatives()));
+        if (!c.sequence()) {                                  // absent means true: sequence rankers' files stay as before
+            m.put("config.sequence", "false");
+        }
         m.put("provenance.data_snapshot", p.dataSnapshot());
         m.put("provenance.seed", Long.toString(p.seed()));
         m.put("provenance.code_version", p.codeVersion());
@@ -171,8 +175,14 @@ final class CheckpointMetadata {
                 e.enumValue("config.selection.ll_rule", SelectionRule.class));
         NalConfig nal = new NalConfig(e.real("config.nal.weight"), e.enumValue("config.nal.negatives", NalNegatives.class),
                 e.integer("config.nal.max_negatives"));
+        boolean sequence = !e.left.containsKey("config.sequence") || e.parse("config.sequence", "true or false", v -> {
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new IllegalArgumentException("not a boolean");
+            }
+            return Boolean.parseBoolean(v);
+        });
         ModelConfig config = new ModelConfig(dEmb, dModel, dFf, layers, seq, heads, headWeights, dense, mlp, cross, actionBits,
-                surfaces, lnEps, clip, selection, nal);
+                surfaces, lnEps, clip, selection, nal, sequence);
         String snapshot = e.text("provenance.data_snapshot");
         long seed = e.longValue("provenance.seed");
         String code = e.text("provenance.code_version");

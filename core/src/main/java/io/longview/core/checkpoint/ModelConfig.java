@@ -33,11 +33,15 @@ import java.util.regex.Pattern;
  * @param quantizerClip the int8 clip of the token embeddings the model was trained on (0.65)
  * @param selection     the candidate-anchored selection budgets the model was trained with
  * @param nal           the Next Action Loss settings
+ * @param sequence      false: the no-sequence ranker of the ablation ladder (no encoder tensors; the ranker input is
+ *                      {@code [candidate | dense]}); true (default): the sequence ranker. Which sequence parts a
+ *                      sequence ranker reads is {@code selection}'s budgets (a part with budget 0 is off: the RT-only
+ *                      ranker has {@code k_ll = k_imp = 0})
  */
 public record ModelConfig(int dEmb, int dModel, int dFf, int layers, int seqLength, List<String> heads,
                           List<Double> headWeights, List<String> denseFeatures, List<Integer> mlp, int crossLayers,
                           int actionBits, int surfaces, double layerNormEps, float quantizerClip,
-                          SelectionConfig selection, NalConfig nal) {
+                          SelectionConfig selection, NalConfig nal, boolean sequence) {
 
     /** Head, dense feature and note names: {@code [A-Za-z0-9_.-]+}. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
@@ -49,7 +53,7 @@ public record ModelConfig(int dEmb, int dModel, int dFf, int layers, int seqLeng
     /** DESIGN's defaults. */
     public static final ModelConfig DEFAULT = new ModelConfig(Token.EMBEDDING_DIM, 2 * Token.EMBEDDING_DIM, 32, 2, 192,
             List.of("click", "save", "hide"), List.of(1.0, 1.0, 1.0), DEFAULT_DENSE_FEATURES, List.of(256, 128), 2,
-            Actions.COUNT, Surfaces.LIMIT, 1e-5, Quantizer.DEFAULT_CLIP, SelectionConfig.DEFAULT, NalConfig.DEFAULT);
+            Actions.COUNT, Surfaces.LIMIT, 1e-5, Quantizer.DEFAULT_CLIP, SelectionConfig.DEFAULT, NalConfig.DEFAULT, true);
 
     public ModelConfig {
         positive("dEmb", dEmb);
@@ -133,7 +137,7 @@ public record ModelConfig(int dEmb, int dModel, int dFf, int layers, int seqLeng
 
     /** Width of the ranker input {@code r0 = [seq_feat | candidate | dense]}: {@code dModel + dEmb + denseDim}. */
     public int rankerInputDim() {
-        return dModel + dEmb + denseDim();
+        return (sequence ? dModel : 0) + dEmb + denseDim();
     }
 
     /** Width of the head layer's input: the last MLP size, or {@link #rankerInputDim()} without an MLP. */
@@ -157,19 +161,21 @@ public record ModelConfig(int dEmb, int dModel, int dFf, int layers, int seqLeng
      */
     public List<TensorSpec> tensorSpecs() {
         List<TensorSpec> s = new ArrayList<>();
-        s.add(new TensorSpec(TensorNames.ACTION_EMBEDDING, new int[]{actionBits, dModel}));
-        s.add(new TensorSpec(TensorNames.SURFACE_EMBEDDING, new int[]{surfaces, dModel}));
-        s.add(new TensorSpec(TensorNames.POSITION_EMBEDDING, new int[]{seqLength, dModel}));
-        for (int i = 0; i < layers; i++) {
-            s.add(new TensorSpec(TensorNames.query(i), new int[]{dModel, dModel}));
-            s.add(new TensorSpec(TensorNames.key(i), new int[]{dModel, dModel}));
-            s.add(new TensorSpec(TensorNames.value(i), new int[]{dModel, dModel}));
-            s.add(new TensorSpec(TensorNames.feedForwardIn(i), new int[]{dModel, dFf}));
-            s.add(new TensorSpec(TensorNames.feedForwardOut(i), new int[]{dFf, dModel}));
+        if (sequence) {
+            s.add(new TensorSpec(TensorNames.ACTION_EMBEDDING, new int[]{actionBits, dModel}));
+            s.add(new TensorSpec(TensorNames.SURFACE_EMBEDDING, new int[]{surfaces, dModel}));
+            s.add(new TensorSpec(TensorNames.POSITION_EMBEDDING, new int[]{seqLength, dModel}));
+            for (int i = 0; i < layers; i++) {
+                s.add(new TensorSpec(TensorNames.query(i), new int[]{dModel, dModel}));
+                s.add(new TensorSpec(TensorNames.key(i), new int[]{dModel, dModel}));
+                s.add(new TensorSpec(TensorNames.value(i), new int[]{dModel, dModel}));
+                s.add(new TensorSpec(TensorNames.feedForwardIn(i), new int[]{dModel, dFf}));
+                s.add(new TensorSpec(TensorNames.feedForwardOut(i), new int[]{dFf, dModel}));
+            }
+            s.add(new TensorSpec(TensorNames.OUTPUT_WEIGHT, new int[]{dModel, dModel}));
+            s.add(new TensorSpec(TensorNames.OUTPUT_BIAS, new int[]{dModel}));
+            s.add(new TensorSpec(TensorNames.NAL_PROJECTION, new int[]{dModel, dEmb}));
         }
-        s.add(new TensorSpec(TensorNames.OUTPUT_WEIGHT, new int[]{dModel, dModel}));
-        s.add(new TensorSpec(TensorNames.OUTPUT_BIAS, new int[]{dModel}));
-        s.add(new TensorSpec(TensorNames.NAL_PROJECTION, new int[]{dModel, dEmb}));
         int dIn = rankerInputDim();
         for (int i = 0; i < crossLayers; i++) {
             s.add(new TensorSpec(TensorNames.crossWeight(i), new int[]{dIn, dIn}));
@@ -214,6 +220,7 @@ public record ModelConfig(int dEmb, int dModel, int dFf, int layers, int seqLeng
         private float quantizerClip;
         private SelectionConfig selection;
         private NalConfig nal;
+        private boolean sequence;
 
         private Builder(ModelConfig c) {
             dEmb = c.dEmb;
@@ -232,6 +239,7 @@ public record ModelConfig(int dEmb, int dModel, int dFf, int layers, int seqLeng
             quantizerClip = c.quantizerClip;
             selection = c.selection;
             nal = c.nal;
+            sequence = c.sequence;
         }
 
         /** Sets dEmb and dModel = 2 · dEmb. */
@@ -313,9 +321,15 @@ public record ModelConfig(int dEmb, int dModel, int dFf, int layers, int seqLeng
             return this;
         }
 
+        /** False: the no-sequence ranker (no encoder tensors). */
+        public Builder sequence(boolean v) {
+            sequence = v;
+            return this;
+        }
+
         public ModelConfig build() {
             return new ModelConfig(dEmb, dModel, dFf, layers, seqLength, heads, headWeights, denseFeatures, mlp, crossLayers,
-                    actionBits, surfaces, layerNormEps, quantizerClip, selection, nal);
+                    actionBits, surfaces, layerNormEps, quantizerClip, selection, nal, sequence);
         }
     }
 }

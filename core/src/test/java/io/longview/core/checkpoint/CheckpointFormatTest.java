@@ -88,7 +88,8 @@ class CheckpointFormatTest {
     void roundTripsThroughAFile() {
         for (ModelConfig config : List.of(ModelConfig.DEFAULT, TestCheckpoints.tinyConfig(),
                 ModelConfig.builder().layers(0).crossLayers(0).mlp(List.of()).denseFeatures(List.of()).heads(List.of("click"))
-                        .selection(SelectionConfig.REALTIME_ONLY).seqLength(64).nal(NalConfig.OFF).build())) {
+                        .selection(SelectionConfig.REALTIME_ONLY).seqLength(64).nal(NalConfig.OFF).build(),
+                ModelConfig.builder().sequence(false).build())) {
             Checkpoint c = TestCheckpoints.random(config, 7).withProvenance(TestCheckpoints.tinyProvenance().withNote("x", "y=z"));
             Path file = dir.resolve("sub/dir/model.lvck");
             CheckpointWriter.write(c, file);
@@ -263,11 +264,20 @@ class CheckpointFormatTest {
     }
 
     @Test
+    void theNoSequenceRankerHasNoEncoderTensors() {
+        ModelConfig c = ModelConfig.builder().sequence(false).build();
+        assertThat(c.rankerInputDim()).isEqualTo(32 + 5);
+        assertThat(c.tensorSpecs()).extracting(TensorSpec::name)
+                .containsExactly("cross.0.W", "cross.0.b", "cross.1.W", "cross.1.b", "mlp.0.W", "mlp.0.b", "mlp.1.W", "mlp.1.b",
+                        "W_head", "b_head");
+    }
+
+    @Test
     void configurationChecksItsValues() {
         assertThatThrownBy(() -> ModelConfig.builder().seqLength(100).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seqLength is 100, expected at least the selection's maximum 192");
         assertThatThrownBy(() -> new ModelConfig(32, 60, 32, 2, 192, List.of("click"), List.of(1.0), List.of(), List.of(), 2, 4, 16, 1e-5,
-                0.65f, SelectionConfig.DEFAULT, NalConfig.DEFAULT))
+                0.65f, SelectionConfig.DEFAULT, NalConfig.DEFAULT, true))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dModel is 60, expected 2 · dEmb = 64");
         assertThatThrownBy(() -> ModelConfig.builder().heads(List.of("click", "click")).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("head name 'click' appears twice");

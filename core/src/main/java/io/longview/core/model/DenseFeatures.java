@@ -1,4 +1,4 @@
-package io.longview.train;
+package io.longview.core.model;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,7 +13,9 @@ import java.time.ZonedDateTime;
  * [4] day of week / 7                                             UTC, Monday 0 … Sunday 6, in [0, 6/7]
  * </pre>
  *
- * UTC is a choice, not a fact about users: the event logs carry no time zone.
+ * UTC is a choice, not a fact about users: the event logs carry no time zone. Training ({@code train}'s batcher) and
+ * serving (the fused engine) both call {@link #write}, so the two cannot drift apart. Their names, in order, are
+ * {@link io.longview.core.checkpoint.ModelConfig#DEFAULT_DENSE_FEATURES}.
  */
 public final class DenseFeatures {
     /** Number of dense features. */
