@@ -63,6 +63,20 @@ public final class Evaluator {
 
     /** Scores every example of {@code exampleFile} and computes the metrics of every head. */
     public Evaluation evaluate(Path exampleFile) {
+        return evaluate(exampleFile, 1.0);
+    }
+
+    /**
+     * {@link #evaluate(Path)} on a fixed sample of whole requests: request r is kept when a hash of its request id,
+     * mapped to [0, 1), is below {@code fraction}; the same requests for every model, so that rows of an ablation
+     * compare on identical data. {@code fraction 1} keeps every request.
+     *
+     * @throws IllegalArgumentException unless {@code 0 < fraction ≤ 1}
+     */
+    public Evaluation evaluate(Path exampleFile, double fraction) {
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("evaluation fraction must be in (0, 1], got " + fraction);
+        }
         ModelConfig config = model.config();
         int nHeads = config.heads().size();
         List<long[]> ids = new ArrayList<>();                 // per batch: users then requests, 2n values
@@ -77,6 +91,9 @@ public final class Evaluator {
             int row = 0;
             while (reader.hasNext()) {
                 RequestRecord r = reader.next();
+                if (fraction < 1 && !sampled(r.requestId(), fraction)) {
+                    continue;
+                }
                 for (int j = 0; j < r.candidateCount(); j++) {
                     batcher.put(batch, row, r, j);
                     users[row] = r.userId();
@@ -147,5 +164,14 @@ public final class Evaluator {
         System.arraycopy(from.dense(), 0, to.dense(), 0, n * from.denseDim());
         System.arraycopy(from.labels(), 0, to.labels(), 0, n * from.heads());
         System.arraycopy(from.userIds(), 0, to.userIds(), 0, n);
+    }
+
+    /** Whether request {@code id} is in the sample of {@code fraction} (a SplitMix64 hash of the id, as a fraction). */
+    static boolean sampled(long id, double fraction) {
+        long z = id + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return (z >>> 11) * 0x1.0p-53 < fraction;
     }
 }

@@ -82,6 +82,9 @@ public final class Trainer {
     private final Map<String, float[]> m1 = new LinkedHashMap<>();
     private final Map<String, float[]> m2 = new LinkedHashMap<>();
     private State resumed;
+    private ExampleHeader header;                            // of the data being trained on: checkpoint settings
+    private String codeVersion = codeVersionOfThisBuild();
+    private double evalFraction = 1.0;
 
     /** Where a saved run was. */
     private record State(int step, int epoch, int stepInEpoch, double epochSum, long epochCount, List<Double> epochLoss,
@@ -102,6 +105,36 @@ public final class Trainer {
     public Trainer withLog(PrintStream out) {
         this.log = out;
         return this;
+    }
+
+    /**
+     * Evaluates on a fixed sample of the evaluation file's requests ({@link Evaluator#evaluate(Path, double)}) instead
+     * of all of them; returns this trainer.
+     */
+    public Trainer withEvalFraction(double fraction) {
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("evaluation fraction must be in (0, 1], got " + fraction);
+        }
+        this.evalFraction = fraction;
+        return this;
+    }
+
+    /** Records {@code version} as the checkpoints' code version (default: {@link #codeVersionOfThisBuild()}). */
+    public Trainer withCodeVersion(String version) {
+        this.codeVersion = version;
+        return this;
+    }
+
+    /**
+     * The code version recorded in checkpoints: the system property {@code longview.codeVersion} (the launcher sets
+     * {@code git describe --always --dirty}), else the jar's implementation version, else {@code unknown}.
+     */
+    public static String codeVersionOfThisBuild() {
+        String v = System.getProperty("longview.codeVersion");
+        if (v == null || v.isBlank()) {
+            v = Trainer.class.getPackage().getImplementationVersion();
+        }
+        return v == null || v.isBlank() ? "unknown" : v;
     }
 
     /** Optimizer steps taken so far (including those of a resumed run). */
@@ -133,6 +166,14 @@ public final class Trainer {
     /** Trains on every candidate of {@code records}, which were read under {@code header}; no evaluation or checkpoints. */
     public TrainingReport train(List<RequestRecord> records, ExampleHeader header) {
         return train(records, header, null, null, "in-memory");
+    }
+
+    /**
+     * Trains on every candidate of {@code records} (read under {@code header}, e.g. the first requests of a file),
+     * evaluating on {@code evalFile} (null: none) and writing checkpoints to {@code runDir} (null: none).
+     */
+    public TrainingReport train(List<RequestRecord> records, ExampleHeader header, Path evalFile, Path runDir) {
+        return train(records, header, evalFile, runDir, "in-memory");
     }
 
     /**
@@ -194,6 +235,9 @@ public final class Trainer {
 
     private TrainingReport train(List<RequestRecord> records, ExampleHeader header, Path evalFile, Path runDir, String dataName) {
         long start = System.nanoTime();
+        this.header = header;
+        List<Double> stepLoss = new ArrayList<>();
+        long evalNanos = 0;
         ModelConfig mc = model.config();
         ExampleBatcher batcher = new ExampleBatcher(mc, header);
         int total = 0;
@@ -278,6 +322,7 @@ public final class Trainer {
                 float loss = forwardBackward(batch, lr);
                 adamW(lr);
                 stepsTaken++;
+                stepLoss.add((double) loss);
                 sum += (double) loss * n;
                 count += n;
                 sinceSum += (double) loss * n;
@@ -295,7 +340,9 @@ public final class Trainer {
                 boolean evalNow = evaluator != null && (config.evalEverySteps() > 0
                         ? stepsTaken % config.evalEverySteps() == 0 : epochEnd);
                 if (evalNow) {
-                    Evaluator.Evaluation ev = evaluator.evaluate(evalFile);
+                    long evalStart = System.nanoTime();
+                    Evaluator.Evaluation ev = evaluator.evaluate(evalFile, evalFraction);
+                    evalNanos += System.nanoTime() - evalStart;
                     history.add(new TrainingReport.EvalPoint(stepsTaken, epoch,
                             sinceCount == 0 ? Double.NaN : sinceSum / sinceCount, ev.heads()));
                     sinceSum = 0;
@@ -313,7 +360,7 @@ public final class Trainer {
                         for (String name : model.parameters().keySet()) {
                             bestWeights.put(name, model.parameterValues(name));
                         }
-                        if (runDir != null && mc.useSequence()) {
+                        if (runDir != null) {
                             writeCheckpoint(runDir.resolve("best.lvck"), dataName, metric + "=" + value);
                         }
                     } else if (config.earlyStopPatience() > 0 && ++badEvals >= config.earlyStopPatience()) {
@@ -341,8 +388,9 @@ public final class Trainer {
             bestWeights.forEach(model::setParameter);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new TrainingReport(stepsTaken, seen, epochLoss, seconds, seen / Math.max(seconds, 1e-9), history, metric,
-                bestStep, bestStep < 0 ? Double.NaN : bestValue, stoppedEarly);
+        double trainSeconds = seconds - evalNanos / 1e9;
+        return new TrainingReport(stepsTaken, seen, epochLoss, seconds, seen / Math.max(trainSeconds, 1e-9), history, metric,
+                bestStep, bestStep < 0 ? Double.NaN : bestValue, stoppedEarly, stepLoss);
     }
 
     /** The configured metric, or the default: {@code save:hit3} when there is a save head, else the first head's AUC. */
@@ -482,19 +530,46 @@ public final class Trainer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write trainer state to " + runDir, e);
         }
-        if (model.config().useSequence()) {
-            writeCheckpoint(runDir.resolve("last.lvck"), dataName, null);
-        }
+        writeCheckpoint(runDir.resolve("last.lvck"), dataName, null);
     }
 
+    /**
+     * Writes the model as a serving checkpoint: the example header's selection (with the budgets of the parts this
+     * model drops set to 0), quantizer clip and snapshot id, the loss's head weights and NAL settings, the dense
+     * features of {@link io.longview.core.model.DenseFeatures}; the provenance names the data snapshot, the seed,
+     * the code version and the steps.
+     */
     private void writeCheckpoint(Path file, String dataName, String note) {
-        Provenance p = new Provenance(dataName, config.seed(), "longview-train", Instant.now(), stepsTaken,
-                Map.of("lr", Float.toString(config.learningRate()), "batch_size", Integer.toString(config.batchSize())));
+        CheckpointWriter.write(checkpoint(dataName, note), file);
+    }
+
+    /** The model as a serving checkpoint of the data last trained on (see {@link #writeCheckpoint}). */
+    public io.longview.core.checkpoint.Checkpoint checkpoint() {
+        return checkpoint("in-memory", null);
+    }
+
+    private io.longview.core.checkpoint.Checkpoint checkpoint(String dataName, String note) {
+        LossConfig lc = config.loss();
+        io.longview.core.checkpoint.NalConfig nal = lc.nalMode() == NalMode.OFF || lc.nalWeight() == 0
+                ? io.longview.core.checkpoint.NalConfig.OFF
+                : new io.longview.core.checkpoint.NalConfig(lc.nalWeight(), lc.nalMode() == NalMode.IN_BATCH
+                ? io.longview.core.checkpoint.NalNegatives.IN_BATCH : io.longview.core.checkpoint.NalNegatives.IMPRESSIONS,
+                lc.maxNegatives());
+        io.longview.core.select.SelectionConfig selection = header == null
+                ? io.longview.core.select.SelectionConfig.DEFAULT : header.selection();
+        var builder = model.config().toCheckpointConfig(io.longview.core.checkpoint.ModelConfig.DEFAULT_DENSE_FEATURES, selection)
+                .toBuilder().headWeights(lc.headWeights()).nal(nal);
+        if (header != null) {
+            builder.quantizerClip(header.quantizerClip());
+        }
+        String snapshot = header == null ? dataName : header.snapshotId();
+        Provenance p = new Provenance(snapshot, config.seed(), codeVersion, Instant.now(), stepsTaken,
+                Map.of("lr", Float.toString(config.learningRate()), "batch_size", Integer.toString(config.batchSize()),
+                        "data", dataName));
         if (note != null) {
             p = p.withNote("selected_by", note);
         }
-        CheckpointWriter.write(CheckpointExport.toCheckpoint(model,
-                io.longview.core.checkpoint.ModelConfig.DEFAULT_DENSE_FEATURES, p), file);
+        return CheckpointExport.toCheckpoint(model, builder.build(), p);
     }
 
     private static void writeFloats(DataOutputStream out, float[] v) throws IOException {

@@ -12,23 +12,26 @@ import java.util.Map;
  * @param examples          examples seen in this run, over all epochs
  * @param epochMeanLoss     mean training loss of each completed epoch (weighted by batch size)
  * @param seconds           wall time of the run
- * @param examplesPerSecond examples over wall seconds
+ * @param examplesPerSecond examples over the wall seconds of training, evaluations excluded
  * @param history           every evaluation of the run, in order (empty without an evaluation file)
  * @param metric            the selection / early-stopping metric ({@code head:metric}), null without evaluation
  * @param bestStep          the step of the best evaluation by {@code metric} (−1 when none)
  * @param bestValue         its value (NaN when none)
  * @param stoppedEarly      whether early stopping ended the run
+ * @param stepLoss          the training loss of every optimizer step of this run, in order
  */
 public record TrainingReport(int steps, long examples, List<Double> epochMeanLoss, double seconds, double examplesPerSecond,
-                             List<EvalPoint> history, String metric, int bestStep, double bestValue, boolean stoppedEarly) {
+                             List<EvalPoint> history, String metric, int bestStep, double bestValue, boolean stoppedEarly,
+                             List<Double> stepLoss) {
     public TrainingReport {
         epochMeanLoss = List.copyOf(epochMeanLoss);
         history = List.copyOf(history);
+        stepLoss = List.copyOf(stepLoss);
     }
 
     /** A report without evaluations. */
     public TrainingReport(int steps, long examples, List<Double> epochMeanLoss, double seconds, double examplesPerSecond) {
-        this(steps, examples, epochMeanLoss, seconds, examplesPerSecond, List.of(), null, -1, Double.NaN, false);
+        this(steps, examples, epochMeanLoss, seconds, examplesPerSecond, List.of(), null, -1, Double.NaN, false, List.of());
     }
 
     /**

@@ -12,9 +12,20 @@ import io.longview.train.TrainerConfig;
  * @param evalEverySteps   evaluate on {@code eval.lvx} every this many steps for the metric history (0: after each
  *                         epoch); the last step is always evaluated
  * @param evalBatchSize    examples per evaluation forward pass
+ * @param evalFraction     evaluate on this fixed sample of {@code eval.lvx}'s requests (the same for every row;
+ *                         {@link io.longview.train.Evaluator#evaluate(java.nio.file.Path, double)}); 1: all
  */
-public record AblationBudget(TrainerConfig trainer, int maxSteps, int maxTrainExamples, int evalEverySteps, int evalBatchSize) {
+public record AblationBudget(TrainerConfig trainer, int maxSteps, int maxTrainExamples, int evalEverySteps, int evalBatchSize,
+                             double evalFraction) {
+    /** A budget evaluating on every request. */
+    public AblationBudget(TrainerConfig trainer, int maxSteps, int maxTrainExamples, int evalEverySteps, int evalBatchSize) {
+        this(trainer, maxSteps, maxTrainExamples, evalEverySteps, evalBatchSize, 1.0);
+    }
+
     public AblationBudget {
+        if (!(evalFraction > 0 && evalFraction <= 1)) {
+            throw new IllegalArgumentException("evalFraction must be in (0, 1], got " + evalFraction);
+        }
         if (trainer == null || maxSteps < 0 || maxTrainExamples < 0 || evalEverySteps < 0 || evalBatchSize < 1) {
             throw new IllegalArgumentException("budget needs a trainer config, maxSteps ≥ 0, maxTrainExamples ≥ 0, "
                     + "evalEverySteps ≥ 0, evalBatchSize ≥ 1; got " + maxSteps + ", " + maxTrainExamples + ", "
@@ -28,19 +39,19 @@ public record AblationBudget(TrainerConfig trainer, int maxSteps, int maxTrainEx
     }
 
     public AblationBudget withTrainer(TrainerConfig v) {
-        return new AblationBudget(v, maxSteps, maxTrainExamples, evalEverySteps, evalBatchSize);
+        return new AblationBudget(v, maxSteps, maxTrainExamples, evalEverySteps, evalBatchSize, evalFraction);
     }
 
     public AblationBudget withMaxSteps(int v) {
-        return new AblationBudget(trainer, v, maxTrainExamples, evalEverySteps, evalBatchSize);
+        return new AblationBudget(trainer, v, maxTrainExamples, evalEverySteps, evalBatchSize, evalFraction);
     }
 
     public AblationBudget withMaxTrainExamples(int v) {
-        return new AblationBudget(trainer, maxSteps, v, evalEverySteps, evalBatchSize);
+        return new AblationBudget(trainer, maxSteps, v, evalEverySteps, evalBatchSize, evalFraction);
     }
 
     public AblationBudget withEvalEverySteps(int v) {
-        return new AblationBudget(trainer, maxSteps, maxTrainExamples, v, evalBatchSize);
+        return new AblationBudget(trainer, maxSteps, maxTrainExamples, v, evalBatchSize, evalFraction);
     }
 
     /** One line for reports. */
@@ -48,8 +59,9 @@ public record AblationBudget(TrainerConfig trainer, int maxSteps, int maxTrainEx
         TrainerConfig t = trainer;
         return String.format(java.util.Locale.ROOT,
                 "batch %d, epochs %d, lr %.2g, weight decay %.2g, warm-up %d, min lr factor %.2g, max steps %s, "
-                        + "max train examples %s, eval every %s", t.batchSize(), t.epochs(), t.learningRate(), t.weightDecay(),
-                t.warmupSteps(), t.minLrFactor(), maxSteps == 0 ? "none" : maxSteps,
-                maxTrainExamples == 0 ? "all" : maxTrainExamples, evalEverySteps == 0 ? "epoch" : evalEverySteps + " steps");
+                        + "max train examples %s, eval every %s on %s of the eval requests", t.batchSize(), t.epochs(),
+                t.learningRate(), t.weightDecay(), t.warmupSteps(), t.minLrFactor(), maxSteps == 0 ? "none" : maxSteps,
+                maxTrainExamples == 0 ? "all" : maxTrainExamples, evalEverySteps == 0 ? "epoch" : evalEverySteps + " steps",
+                evalFraction == 1 ? "all" : String.format(java.util.Locale.ROOT, "%.0f%%", 100 * evalFraction));
     }
 }

@@ -45,12 +45,20 @@ public record AblationData(Map<SelectionRule, Path> prebuilt, Supplier<EventSour
      * ({@code longview examples} with its defaults), it is reused; the other rules' sets are built.
      */
     public static AblationData fromDataset(Path datasetDir) {
+        return fromDataset(datasetDir, datasetDir.resolve("examples"));
+    }
+
+    /**
+     * {@link #fromDataset(Path)} with the nearest-neighbour examples looked for in {@code examplesDir} (e.g. the output
+     * of {@code longview examples --out DIR}); they are reused when built with the dataset's settings, else rebuilt.
+     */
+    public static AblationData fromDataset(Path datasetDir, Path examplesDir) {
         DatasetLayout layout = new DatasetLayout(datasetDir);
         DatasetManifest manifest = layout.readManifest();
         ExampleBuilderConfig config = ExampleBuilderConfig.fromManifest(manifest)
                 .withThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
         Map<SelectionRule, Path> pre = new EnumMap<>(SelectionRule.class);
-        Path ex = datasetDir.resolve("examples");
+        Path ex = examplesDir;
         if (Files.isRegularFile(ex.resolve("train.lvx")) && Files.isRegularFile(ex.resolve("eval.lvx"))
                 && sameSettings(ex.resolve("train.lvx"), config)) {
             pre.put(SelectionRule.NEAREST, ex);

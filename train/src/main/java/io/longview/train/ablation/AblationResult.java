@@ -38,10 +38,12 @@ public record AblationResult(long seed, String snapshotId, String codeVersion, L
      * @param history       evaluations during training
      * @param trainExamples examples in the training set (after the budget cap)
      * @param seconds       wall time of training plus evaluation
+     * @param examplesPerSecond training throughput (examples over the training loop's wall time, evaluations included)
+     * @param checkpoint    the row's serving checkpoint file ({@code last.lvck}, or {@code best.lvck} after early stopping)
      */
     public record RowResult(String name, String label, String selectionRule, String examplesDir, Map<String, HeadMetrics> metrics,
                             Map<String, Double> hitAt3Lift, List<Double> stepLoss, List<EvalPoint> history, long trainExamples,
-                            double seconds) {
+                            double seconds, double examplesPerSecond, String checkpoint) {
         public RowResult {
             metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
             hitAt3Lift = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(hitAt3Lift));

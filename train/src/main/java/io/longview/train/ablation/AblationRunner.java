@@ -1,19 +1,15 @@
 package io.longview.train.ablation;
 
-import ai.djl.training.optimizer.Optimizer;
 import io.longview.core.eval.HeadMetrics;
 import io.longview.core.select.SelectionRule;
 import io.longview.examples.ExampleHeader;
 import io.longview.examples.ExampleReader;
 import io.longview.examples.RequestRecord;
-import io.longview.train.Batch;
 import io.longview.train.Evaluator;
-import io.longview.train.ExampleBatcher;
-import io.longview.train.NalMode;
 import io.longview.train.Trainer;
 import io.longview.train.TrainerConfig;
 import io.longview.train.TransActModel;
-import io.longview.train.WarmupCosineSchedule;
+import io.longview.train.TrainingReport;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Trains and evaluates the rows of an ablation ladder (DESIGN §5) on identical data and seed.
@@ -32,9 +27,11 @@ import java.util.SplittableRandom;
  * <p>Every row: a fresh {@link TransActModel} initialized from {@code seed}; the training examples of its selection
  * rule's {@code train.lvx} (capped by {@link AblationBudget#maxTrainExamples}, whole requests, file order); the same
  * per-epoch shuffle from {@code seed} (the example files of the different rules hold the same requests and candidates,
- * so every row sees the same order); AdamW with {@link WarmupCosineSchedule} over the (capped) step count; one
- * {@link Trainer#step} per batch, each loss recorded; {@link Evaluator} on {@code eval.lvx} every
- * {@link AblationBudget#evalEverySteps} steps (or after each epoch) and at the end. The lifts are
+ * so every row sees the same order); {@link Trainer#train} (host AdamW, warm-up and cosine decay, early stopping when
+ * the budget's trainer config asks for it) with {@code eval.lvx} evaluated every {@link AblationBudget#evalEverySteps}
+ * steps (or after each epoch) and at the end, and its checkpoints ({@code last.lvck}, {@code best.lvck},
+ * {@code trainer.state}) in {@code runDir/rows/<row>}. The reported metrics are the last evaluation's, or the best
+ * one's when early stopping restored the best weights. The lifts are
  * {@link HeadMetrics#hitAt3LiftOver} the {@link AblationLadder#NO_SEQUENCE} row when it is among the rows.
  *
  * <p>The rows run one after the other (one gradient collector per JVM). A progress line is printed per row start,
@@ -43,6 +40,7 @@ import java.util.SplittableRandom;
 public final class AblationRunner {
     private final PrintStream progress;
     private final String codeVersion;
+    private PrintStream trainLog;
 
     /**
      * @param progress    where progress lines go
@@ -51,6 +49,13 @@ public final class AblationRunner {
     public AblationRunner(PrintStream progress, String codeVersion) {
         this.progress = progress;
         this.codeVersion = codeVersion == null ? "unknown" : codeVersion;
+        this.trainLog = progress;
+    }
+
+    /** Where the trainer's per-step progress lines go ({@code null}: nowhere); by default the progress stream. */
+    public AblationRunner withTrainLog(PrintStream log) {
+        this.trainLog = log;
+        return this;
     }
 
     /** {@link #run(AblationData, Path, List, long, AblationBudget)} of a dataset directory, progress to stdout. */
@@ -58,13 +63,9 @@ public final class AblationRunner {
         return new AblationRunner(System.out, defaultCodeVersion()).run(AblationData.fromDataset(datasetDir), runDir, rows, seed, budget);
     }
 
-    /** The code version: system property {@code longview.codeVersion}, else this jar's implementation version, else {@code unknown}. */
+    /** The code version: {@link Trainer#codeVersionOfThisBuild()}. */
     public static String defaultCodeVersion() {
-        String v = System.getProperty("longview.codeVersion");
-        if (v == null) {
-            v = AblationRunner.class.getPackage().getImplementationVersion();
-        }
-        return v == null ? "unknown" : v;
+        return Trainer.codeVersionOfThisBuild();
     }
 
     /**
@@ -104,7 +105,7 @@ public final class AblationRunner {
             AblationRow row = rows.get(i);
             progress.printf(Locale.ROOT, "[ablation %d/%d] %s (%s): training on %s%n", i + 1, rows.size(), row.name(),
                     row.label(), dirs.get(row.selectionRule()));
-            results.add(runRow(row, dirs.get(row.selectionRule()), seed, budget));
+            results.add(runRow(row, dirs.get(row.selectionRule()), runDir.resolve("rows").resolve(row.name()), seed, budget));
         }
         String baseline = null;
         AblationResult.RowResult base = null;
@@ -121,7 +122,7 @@ public final class AblationRunner {
                 lift.put(h, base == null ? Double.NaN : r.metrics().get(h).hitAt3LiftOver(base.metrics().get(h)));
             }
             withLift.add(new AblationResult.RowResult(r.name(), r.label(), r.selectionRule(), r.examplesDir(), r.metrics(),
-                    lift, r.stepLoss(), r.history(), r.trainExamples(), r.seconds()));
+                    lift, r.stepLoss(), r.history(), r.trainExamples(), r.seconds(), r.examplesPerSecond(), r.checkpoint()));
         }
         List<String> settings = new ArrayList<>();
         settings.add("budget: " + budget.describe());
@@ -134,7 +135,7 @@ public final class AblationRunner {
         return new AblationResult(seed, snapshot, codeVersion, settings, heads, baseline, withLift);
     }
 
-    private AblationResult.RowResult runRow(AblationRow row, Path examplesDir, long seed, AblationBudget budget) {
+    private AblationResult.RowResult runRow(AblationRow row, Path examplesDir, Path rowDir, long seed, AblationBudget budget) {
         long start = System.nanoTime();
         List<RequestRecord> records = new ArrayList<>();
         ExampleHeader header;
@@ -147,85 +148,44 @@ public final class AblationRunner {
                 total += rec.candidateCount();
             }
         }
-        int n = Math.toIntExact(total);
-        long[] order = new long[n];                               // (request index << 32) | candidate
-        int k = 0;
-        for (int i = 0; i < records.size(); i++) {
-            for (int j = 0; j < records.get(i).candidateCount(); j++) {
-                order[k++] = (long) i << 32 | j;
-            }
-        }
-        TrainerConfig tc = budget.trainer().withSeed(seed).withLoss(row.loss());
-        int bs = tc.batchSize();
-        int stepsPerEpoch = (n + bs - 1) / bs;
-        int planned = Math.max(1, stepsPerEpoch * tc.epochs());
-        if (budget.maxSteps() > 0) {
-            planned = Math.min(planned, budget.maxSteps());
-        }
+        TrainerConfig tc = budget.trainer().withSeed(seed).withLoss(row.loss()).withMaxSteps(budget.maxSteps())
+                .withEvalEverySteps(budget.evalEverySteps());
         Path evalFile = examplesDir.resolve("eval.lvx");
-        List<Double> losses = new ArrayList<>();
         List<AblationResult.EvalPoint> history = new ArrayList<>();
         Map<String, HeadMetrics> last;
+        TrainingReport report;
         try (TransActModel model = new TransActModel(row.model(), seed)) {
-            Trainer trainer = new Trainer(model, tc);
-            Evaluator evaluator = new Evaluator(model, budget.evalBatchSize());
-            Optimizer adamW = Optimizer.adamW()
-                    .optLearningRateTracker(new WarmupCosineSchedule(tc.learningRate(), Math.min(tc.warmupSteps(), planned),
-                            planned, tc.minLrFactor()))
-                    .optWeightDecays(tc.weightDecay())
-                    .build();
-            int maxNeg = row.loss().nalMode() == NalMode.OFF ? 0 : row.loss().maxNegatives();
-            ExampleBatcher batcher = new ExampleBatcher(row.model(), header);
-            SplittableRandom rng = new SplittableRandom(seed);
-            int steps = 0;
-            int lastEval = -1;
-            training:
-            for (int epoch = 0; epoch < tc.epochs(); epoch++) {
-                for (int i = n - 1; i > 0; i--) {                 // Fisher–Yates, as the Trainer does
-                    int j = rng.nextInt(i + 1);
-                    long t = order[i];
-                    order[i] = order[j];
-                    order[j] = t;
-                }
-                for (int from = 0; from < n; from += bs) {
-                    if (steps >= planned) {
-                        break training;
-                    }
-                    int m = Math.min(bs, n - from);
-                    Batch batch = Batch.allocate(row.model(), m, maxNeg);
-                    for (int b = 0; b < m; b++) {
-                        long o = order[from + b];
-                        batcher.put(batch, b, records.get((int) (o >>> 32)), (int) o);
-                    }
-                    losses.add((double) trainer.step(batch, adamW));
-                    steps++;
-                    if (budget.evalEverySteps() > 0 && steps % budget.evalEverySteps() == 0 && steps < planned) {
-                        history.add(evaluate(evaluator, evalFile, row, steps));
-                        lastEval = steps;
-                    }
-                }
-                if (budget.evalEverySteps() == 0 && steps < planned) {
-                    history.add(evaluate(evaluator, evalFile, row, steps));
-                    lastEval = steps;
-                }
+            Trainer trainer = new Trainer(model, tc).withLog(trainLog).withCodeVersion(codeVersion)
+                    .withEvalFraction(budget.evalFraction());
+            report = trainer.train(records, header, evalFile, rowDir);
+            for (TrainingReport.EvalPoint p : report.history()) {
+                history.add(new AblationResult.EvalPoint(p.step(), p.heads()));
             }
-            if (lastEval != steps) {
-                history.add(evaluate(evaluator, evalFile, row, steps));
+            if (report.stoppedEarly()) {
+                // the trainer restored the best weights: report the metrics of that evaluation
+                int best = report.bestStep();
+                last = history.stream().filter(p -> p.step() == best).findFirst().orElseThrow().metrics();
+            } else if (!history.isEmpty() && history.getLast().step() == report.steps()) {
+                last = history.getLast().metrics();
+            } else {
+                history.add(evaluate(new Evaluator(model, budget.evalBatchSize()), evalFile, row, report.steps(), budget.evalFraction()));
+                last = history.getLast().metrics();
             }
-            last = history.get(history.size() - 1).metrics();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         StringBuilder line = new StringBuilder();
         last.forEach((h, m) -> line.append(String.format(Locale.ROOT, "  %s auc %.4f gauc %.4f hit@3 %.4f", h, m.auc(), m.gauc(), m.hitAt3())));
-        progress.printf(Locale.ROOT, "[ablation] %s done: %d steps, final loss %.4f, %.1f s;%s%n", row.name(), losses.size(),
-                losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1), seconds, line);
+        List<Double> losses = report.stepLoss();
+        progress.printf(Locale.ROOT, "[ablation] %s done: %d steps, %,.0f ex/s, final loss %.4f, %.1f s;%s%n", row.name(),
+                losses.size(), report.examplesPerSecond(), losses.isEmpty() ? Double.NaN : losses.getLast(), seconds, line);
         return new AblationResult.RowResult(row.name(), row.label(), row.selectionRule().name(), examplesDir.toString(), last,
-                Map.of(), losses, history, total, seconds);
+                Map.of(), losses, history, total, seconds, report.examplesPerSecond(),
+                rowDir.resolve(report.stoppedEarly() ? "best.lvck" : "last.lvck").toString());
     }
 
-    private AblationResult.EvalPoint evaluate(Evaluator evaluator, Path evalFile, AblationRow row, int steps) {
+    private AblationResult.EvalPoint evaluate(Evaluator evaluator, Path evalFile, AblationRow row, int steps, double fraction) {
         long t0 = System.nanoTime();
-        Evaluator.Evaluation e = evaluator.evaluate(evalFile);
+        Evaluator.Evaluation e = evaluator.evaluate(evalFile, fraction);
         progress.printf(Locale.ROOT, "[ablation] %s step %d: eval %d examples (%.1f s)%n", row.name(), steps, e.examples(),
                 (System.nanoTime() - t0) / 1e9);
         return new AblationResult.EvalPoint(steps, e.heads());

@@ -42,7 +42,7 @@ class AblationReportTest {
             }
             List<AblationResult.EvalPoint> history = List.of(new AblationResult.EvalPoint(20, m), new AblationResult.EvalPoint(40, m));
             rows.add(new AblationResult.RowResult(names[r], "label <" + r + "> & co", "NEAREST", "/x/examples", m, lift, loss,
-                    history, 5000, 1.5));
+                    history, 5000, 1.5, 3333.0, "/x/run/rows/" + names[r] + "/last.lvck"));
         }
         return new AblationResult(7, "snap-123", "abc1234-dirty", List.of("budget: \"tiny\""), heads, "no-sequence", rows);
     }

@@ -1,0 +1,149 @@
+package io.longview.cli;
+
+import io.longview.core.eval.HeadMetrics;
+import io.longview.train.TrainerConfig;
+import io.longview.train.ablation.AblationBudget;
+import io.longview.train.ablation.AblationData;
+import io.longview.train.ablation.AblationLadder;
+import io.longview.train.ablation.AblationResult;
+import io.longview.train.ablation.AblationRow;
+import io.longview.train.ablation.AblationRunner;
+import io.longview.train.report.AblationReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code longview ablate}: the ablation ladder of DESIGN §5 on one dataset — every row trained from the same seed on
+ * the same examples and evaluated on the same evaluation split — with the table printed and {@code report.md} /
+ * {@code report.html} (loss and metric plots) written into the run folder, plus each row's checkpoints.
+ */
+@Command(name = "ablate", mixinStandardHelpOptions = true,
+        description = {"Train and evaluate the ablation ladder (no-sequence, RT only, RT + NAL in-batch, RT + NAL impressions,",
+                "V2, LL random, LL most recent) on one dataset with the same data and seed; print the table and write",
+                "report.md and report.html into the run folder."})
+final class AblateCommand implements Callable<Integer> {
+    @Option(names = "--dataset", required = true, description = "the dataset directory (events, items, dataset.json)")
+    Path dataset;
+
+    @Option(names = "--examples", description = "nearest-neighbour examples already built for this dataset with its default settings (default <dataset>/examples); rebuilt into the run folder when absent or different")
+    Path examples;
+
+    @Option(names = "--run", description = "the run folder (default runs/ablate-<dataset name>-<UTC time>)")
+    Path run;
+
+    @Option(names = "--rows", split = ",", description = "rows to run, in ladder order (default: all): ${DEFAULT-VALUE}",
+            defaultValue = "no-sequence,rt-only,rt-nal-inbatch,rt-nal-imp,v2,ll-random,ll-most-recent")
+    List<String> rows;
+
+    @Option(names = "--seed", description = "the seed of every row: initial weights and example order (default ${DEFAULT-VALUE})", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--max-train-examples", description = "train on the first whole requests of train.lvx up to this many examples; 0: all (default ${DEFAULT-VALUE})", defaultValue = "0")
+    int maxTrainExamples;
+
+    @Option(names = "--max-steps", description = "optimizer steps per row at most; 0: no cap (default ${DEFAULT-VALUE})", defaultValue = "0")
+    int maxSteps;
+
+    @Option(names = "--epochs", description = "passes over the training examples (default ${DEFAULT-VALUE})", defaultValue = "1")
+    int epochs;
+
+    @Option(names = "--batch-size", description = "examples per step (default ${DEFAULT-VALUE})", defaultValue = "256")
+    int batchSize;
+
+    @Option(names = "--lr", description = "peak learning rate (default ${DEFAULT-VALUE})", defaultValue = "1e-3")
+    float learningRate;
+
+    @Option(names = "--warmup", description = "warm-up steps (default ${DEFAULT-VALUE})", defaultValue = "100")
+    int warmup;
+
+    @Option(names = "--eval-every", description = "evaluate every this many steps for the curves; 0: after each epoch (default ${DEFAULT-VALUE})", defaultValue = "0")
+    int evalEvery;
+
+    @Option(names = "--eval-fraction", description = "evaluate on this fixed sample of the evaluation requests, the same for every row (default ${DEFAULT-VALUE}: all)", defaultValue = "1")
+    double evalFraction;
+
+    @Option(names = "--log-every", description = "a training progress line every this many steps; 0: none (default ${DEFAULT-VALUE})", defaultValue = "50")
+    int logEvery;
+
+    @Override
+    public Integer call() {
+        if (!Files.isDirectory(dataset)) {
+            throw new IllegalArgumentException("no dataset directory " + dataset);
+        }
+        if (maxTrainExamples < 0 || maxSteps < 0 || evalEvery < 0 || logEvery < 0) {
+            throw new IllegalArgumentException("--max-train-examples, --max-steps, --eval-every and --log-every must be ≥ 0");
+        }
+        List<AblationRow> ladder = AblationLadder.select(io.longview.train.ModelConfig.DEFAULT, rows.toArray(String[]::new));
+        Path runDir = run != null ? run : Path.of("runs", "ablate-" + dataset.toAbsolutePath().normalize().getFileName() + "-"
+                + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        TrainerConfig tc = TrainerConfig.defaults(io.longview.train.ModelConfig.DEFAULT.heads().size()).withBatchSize(batchSize)
+                .withEpochs(epochs).withLearningRate(learningRate).withWarmupSteps(warmup).withLogEverySteps(logEvery);
+        AblationBudget budget = new AblationBudget(tc, maxSteps, maxTrainExamples, evalEvery, 512, evalFraction);
+        AblationResult result = run(dataset, examples, runDir, ladder, seed, budget, System.out);
+        printSummary(result, runDir, System.out);
+        return 0;
+    }
+
+    /** Runs the ladder and writes the reports; shared with {@code quickstart}. */
+    static AblationResult run(Path dataset, Path examples, Path runDir, List<AblationRow> ladder, long seed, AblationBudget budget,
+                              PrintStream out) {
+        AblationData data = AblationData.fromDataset(dataset, examples != null ? examples : dataset.resolve("examples"));
+        AblationResult result = new AblationRunner(out, AblationRunner.defaultCodeVersion()).run(data, runDir, ladder, seed, budget);
+        AblationReport.write(result, runDir, new PrintStream(java.io.OutputStream.nullOutputStream()));
+        return result;
+    }
+
+    /** The table, the throughput and peak heap, and where the reports are. */
+    static void printSummary(AblationResult result, Path runDir, PrintStream out) {
+        out.println();
+        out.println(AblationReport.markdownTable(result));
+        for (AblationResult.RowResult r : result.rows()) {
+            out.printf(Locale.ROOT, "  %-16s %,9d train examples  %,6.0f ex/s  %6.1f s  checkpoint %s%n", r.name(),
+                    r.trainExamples(), r.examplesPerSecond(), r.seconds(), r.checkpoint());
+        }
+        out.printf(Locale.ROOT, "peak JVM heap used %.0f MiB; process peak RSS %s%n", peakHeapMiB(), peakRss());
+        out.println("report: " + runDir.resolve(AblationReport.MARKDOWN) + " and " + runDir.resolve(AblationReport.HTML));
+    }
+
+    static String describe(Map<String, HeadMetrics> m) {
+        StringBuilder b = new StringBuilder();
+        m.forEach((h, v) -> b.append(String.format(Locale.ROOT, "%s hit@3 %.4f  ", h, v.hitAt3())));
+        return b.toString().trim();
+    }
+
+    static double peakHeapMiB() {
+        double peak = 0;
+        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak / (1024.0 * 1024);
+    }
+
+    /** VmHWM of /proc/self/status (the process's peak resident set, native memory of libtorch included), or "n/a". */
+    static String peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.0f MiB", kb / 1024.0);
+                }
+            }
+        } catch (Exception e) {
+            // not Linux: no figure
+        }
+        return "n/a";
+    }
+}
