@@ -1,0 +1,105 @@
+package io.longview.cli;
+
+import io.longview.serve.LongviewServer;
+import io.longview.serve.ServeConfig;
+import io.longview.store.RocksSequenceStore;
+import io.longview.store.SequenceStore;
+import io.longview.store.StoreOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code longview serve}: the HTTP ranking service over a sequence store and a checkpoint, until interrupted. SIGTERM
+ * (or Ctrl-C) drains it: requests in flight finish, new ones get 503, then the store is closed. The API is in
+ * {@code serve/README.md} and at {@code GET /openapi.yaml}.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve the ranking API over HTTP (POST /v1/rank, POST /v1/events, GET /v1/users/{id}/sequence,",
+                "PUT /v1/items, POST /admin/reload, /healthz, /readyz, /metrics, /openapi.yaml) until interrupted."})
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--store", required = true, description = "store directory (from 'longview ingest')")
+    Path store;
+
+    @Option(names = "--create", description = "create an empty store when --store does not exist")
+    boolean create;
+
+    @Option(names = "--checkpoint", required = true, description = "checkpoint file (.lvck) to serve")
+    Path checkpoint;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "interface to bind (default ${DEFAULT-VALUE}; 0.0.0.0 for all)")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "TCP port (default ${DEFAULT-VALUE}; 0 picks a free one)")
+    int port;
+
+    @Option(names = "--threads", defaultValue = "2", description = "rank requests computed at once (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--queue", defaultValue = "16", description = "rank requests allowed to wait; beyond: 503 + Retry-After (default ${DEFAULT-VALUE})")
+    int queue;
+
+    @Option(names = "--engine-threads", description = "threads one request's candidates are spread over (default: available processors)")
+    Integer engineThreads;
+
+    @Option(names = "--max-candidates", defaultValue = "2000", description = "most candidates per rank request (default ${DEFAULT-VALUE})")
+    int maxCandidates;
+
+    @Option(names = "--max-events", defaultValue = "10000", description = "most events or items per write request (default ${DEFAULT-VALUE})")
+    int maxEvents;
+
+    @Option(names = "--max-body", defaultValue = "4194304", description = "largest request body in bytes (default ${DEFAULT-VALUE}: 4 MiB)")
+    long maxBody;
+
+    @Option(names = "--head-weights", defaultValue = "click=1,save=2,hide=-3",
+            description = "blended score weights per head (default ${DEFAULT-VALUE}); heads not named weigh 0")
+    String headWeights;
+
+    @Option(names = "--drain-timeout", defaultValue = "30s", description = "how long shutdown waits for requests in flight (default ${DEFAULT-VALUE})")
+    String drainTimeout;
+
+    @Option(names = "--no-fsync", description = "acknowledge event writes once written to the OS (survives a process crash, not a power loss)")
+    boolean noFsync;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new IllegalArgumentException("no checkpoint file at " + Cli.abs(checkpoint));
+        }
+        if (!create && !Files.isDirectory(store)) {
+            throw new IllegalArgumentException("no store at " + Cli.abs(store) + " (create one with 'longview ingest', or pass --create)");
+        }
+        Map<String, Double> weights = ServeConfig.parseHeadWeights(headWeights);
+        ServeConfig config = ServeConfig.defaults(checkpoint).withHost(host).withPort(port).withRankConcurrency(threads)
+                .withRankQueue(queue).withEngineThreads(engineThreads == null ? Runtime.getRuntime().availableProcessors() : engineThreads)
+                .withMaxCandidates(maxCandidates).withMaxEvents(maxEvents).withMaxBodyBytes(maxBody).withHeadWeights(weights)
+                .withDrainTimeout(Duration.ofMillis(Cli.parseDurationMs(drainTimeout)));
+        SequenceStore s = RocksSequenceStore.open(store, StoreOptions.defaults().withSync(!noFsync).withCreateIfMissing(create));
+        LongviewServer server;
+        try {
+            server = LongviewServer.start(config, s);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        Thread hook = Thread.ofPlatform().name("longview-serve-shutdown").unstarted(() -> {
+            System.err.println("longview serve: shutting down (draining requests in flight)");
+            try {
+                server.close();
+            } finally {
+                s.close();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println("longview serve: " + server.url() + " (store " + Cli.abs(store) + ", "
+                + server.service().currentModel() + ", head weights " + weights + ")");
+        System.out.println("  API: " + server.url() + "/openapi.yaml   metrics: " + server.url() + "/metrics   stop: Ctrl-C / SIGTERM");
+        server.awaitClosed();
+        return 0;
+    }
+}

@@ -1,0 +1,292 @@
+package io.longview.serve;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.longview.core.checkpoint.Provenance;
+import io.longview.core.model.Actions;
+import io.longview.core.model.Event;
+import io.longview.core.model.ItemEmbeddings;
+import io.longview.core.model.Surfaces;
+import io.longview.core.model.Token;
+import io.longview.core.model.TokenSequence;
+import io.longview.core.model.UserSequences;
+import io.longview.kernels.engine.EngineOptions;
+import io.longview.kernels.engine.RankResult;
+import io.longview.store.AppendResult;
+import io.longview.store.SequenceStore;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the endpoints do, without HTTP: rank, write events and items, read sequences, reload the model. Answers are
+ * JSON trees (the wire format of {@code openapi.yaml}); refusals are {@link ApiException}s thrown before anything is
+ * written.
+ *
+ * <p>The serving model lives in a {@link HotSwap}: every rank request takes a lease on the model current when it
+ * starts and finishes with it, a reload installs the next model atomically, and the old engine is closed when its
+ * last request is done. Reloads are serialized.
+ *
+ * <p>Thread-safe. The store is the caller's: {@link #close()} releases the model only.
+ */
+public final class RankingService implements AutoCloseable {
+    private final ServeConfig config;
+    private final SequenceStore store;
+    private final ServeMetrics metrics;
+    private final EngineOptions engineOptions;
+    private final HotSwap<LoadedModel> model;
+    private final AtomicLong generation = new AtomicLong(1);
+    private final Object reloadLock = new Object();
+
+    /**
+     * Loads the configured checkpoint.
+     *
+     * @throws io.longview.core.checkpoint.CheckpointException if it cannot be read
+     * @throws IllegalArgumentException                       if it does not fit (width, head weights)
+     */
+    public RankingService(ServeConfig config, SequenceStore store, ServeMetrics metrics) {
+        this.config = config;
+        this.store = store;
+        this.metrics = metrics;
+        this.engineOptions = new EngineOptions(config.engineThreads());
+        LoadedModel first = LoadedModel.load(config.checkpoint(), engineOptions, config.headWeights(), 1);
+        this.model = new HotSwap<>(first);
+        metrics.model(first);
+    }
+
+    /** The model serving now (for a glance: it may be swapped out at any time). */
+    public LoadedModel currentModel() {
+        return model.peek();
+    }
+
+    public SequenceStore store() {
+        return store;
+    }
+
+    /** Scores a request's candidates and returns them best first (see {@code openapi.yaml} RankResponse). */
+    public ObjectNode rank(RankRequest r) {
+        int n = r.candidates().size();
+        float[] candidates = new float[n * Token.EMBEDDING_DIM]; // (n, 32)
+        for (int i = 0; i < n; i++) {
+            RankRequest.Candidate c = r.candidates().get(i);
+            if (c.embedding() != null) {
+                System.arraycopy(c.embedding(), 0, candidates, i * Token.EMBEDDING_DIM, Token.EMBEDDING_DIM);
+            } else {
+                try {
+                    store.catalog().copy(c.itemId(), candidates, i * Token.EMBEDDING_DIM);
+                } catch (ItemEmbeddings.UnknownItemException e) {
+                    throw new ApiException(400, "unknown_item", "candidates[" + i + "]", "candidates[" + i + "]: item " + c.itemId()
+                            + " has no embedding in the catalog and the request gives none");
+                }
+            }
+        }
+        try (HotSwap.Lease<LoadedModel> lease = model.acquire()) {
+            LoadedModel m = lease.value();
+            List<String> modelHeads = m.config().heads();
+            int[] heads = headIndices(r.heads(), modelHeads);
+            long t0 = System.nanoTime();
+            UserSequences user = store.read(r.userId());
+            long storeNanos = System.nanoTime() - t0;
+            boolean known = user.totalTokens() > 0;
+            RankResult result = m.engine().rank(user, r.requestTimeMs(), candidates, n, r.explain());
+            metrics.rank(n, storeNanos, result.selectionNanos(), result.forwardNanos());
+
+            double[] score = new double[n];
+            for (int i = 0; i < n; i++) {
+                double s = 0;
+                for (int h : heads) {
+                    s += m.weights()[h] * result.probability(i, h);
+                }
+                score[i] = s;
+            }
+            Integer[] order = new Integer[n];
+            Arrays.setAll(order, i -> i);
+            Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a])); // stable: equal scores keep request order
+
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            out.put("user_id", r.userId());
+            out.put("user_known", known);
+            out.put("request_time", r.requestTimeMs());
+            out.set("model", modelJson(m));
+            ArrayNode hs = out.putArray("heads");
+            ObjectNode ws = out.putObject("head_weights");
+            for (int h : heads) {
+                hs.add(modelHeads.get(h));
+                ws.put(modelHeads.get(h), m.weights()[h]);
+            }
+            ArrayNode results = out.putArray("results");
+            for (int rank = 0; rank < n; rank++) {
+                int i = order[rank];
+                ObjectNode c = results.addObject();
+                c.put("item_id", r.candidates().get(i).itemId());
+                c.put("index", i);
+                c.put("score", score[i]);
+                ObjectNode p = c.putObject("heads");
+                for (int h : heads) {
+                    p.put(modelHeads.get(h), result.probability(i, h));
+                }
+                if (r.explain()) {
+                    ArrayNode sel = c.putArray("selected");
+                    for (RankResult.Picked pk : result.selections().get(i)) {
+                        ObjectNode t = sel.addObject();
+                        t.put("part", pk.part().shortName());
+                        t.put("index", pk.index());
+                        t.put("item_id", pk.itemId());
+                        t.put("timestamp", pk.timestampMs());
+                        t.set("actions", actions(pk.actions()));
+                    }
+                }
+            }
+            ObjectNode timing = out.putObject("timing_ms");
+            timing.put("store_read", storeNanos / 1e6);
+            timing.put("selection", result.selectionNanos() / 1e6);
+            timing.put("forward", result.forwardNanos() / 1e6);
+            return out;
+        }
+    }
+
+    private static int[] headIndices(List<String> asked, List<String> modelHeads) {
+        if (asked == null) {
+            int[] all = new int[modelHeads.size()];
+            Arrays.setAll(all, i -> i);
+            return all;
+        }
+        int[] idx = new int[asked.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = modelHeads.indexOf(asked.get(i));
+            if (idx[i] < 0) {
+                throw new ApiException(400, "unknown_head", "heads[" + i + "]", "unknown head '" + asked.get(i)
+                        + "', the model has " + modelHeads);
+            }
+        }
+        return idx;
+    }
+
+    /**
+     * Appends a batch of events, durably (the store's sync setting; fsync by default) before returning. Every item
+     * must be in the catalog or carry an embedding in the batch; carried embeddings are upserted into the catalog
+     * first, then the events are appended in one atomic append.
+     */
+    public ObjectNode events(WriteRequests.EventBatch batch) {
+        List<Event> events = batch.events();
+        for (int i = 0; i < events.size(); i++) {
+            long item = events.get(i).itemId();
+            if (!batch.embeddings().containsKey(item) && !store.catalog().contains(item)) {
+                throw new ApiException(400, "unknown_item", "events[" + i + "].item_id", "events[" + i + "]: item " + item
+                        + " has no embedding in the catalog and the event carries none");
+            }
+        }
+        if (!batch.embeddings().isEmpty()) {
+            store.catalog().putAll(batch.embeddings());
+        }
+        AppendResult r = store.append(events);
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("events", r.events());
+        out.put("applied", r.applied());
+        out.put("unchanged", r.unchanged());
+        out.put("users", r.users());
+        out.put("items_upserted", batch.embeddings().size());
+        return out;
+    }
+
+    /** Upserts items into the catalog, atomically. */
+    public ObjectNode items(Map<Long, float[]> items) {
+        store.catalog().putAll(items);
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("items", items.size());
+        out.put("catalog_size", store.catalog().size());
+        return out;
+    }
+
+    /** A user's three sequences, newest first, at most {@code limit} tokens each (0: all). */
+    public ObjectNode sequence(long userId, int limit) {
+        UserSequences u = store.read(userId);
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("user_id", userId);
+        out.put("user_known", u.totalTokens() > 0);
+        out.put("limit", limit);
+        out.set("realtime", sequenceJson(u.realtime(), limit));
+        out.set("lifelong", sequenceJson(u.lifelong(), limit));
+        out.set("impressions", sequenceJson(u.impressions(), limit));
+        return out;
+    }
+
+    private static ObjectNode sequenceJson(TokenSequence s, int limit) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("size", s.size());
+        ArrayNode tokens = o.putArray("tokens");
+        int n = limit == 0 ? s.size() : Math.min(limit, s.size());
+        for (int i = 0; i < n; i++) {
+            ObjectNode t = tokens.addObject();
+            t.put("item_id", s.itemId(i));
+            t.put("timestamp", s.timestamp(i));
+            t.set("actions", actions(s.actions(i)));
+            t.put("surface", Surfaces.name(s.surface(i)));
+        }
+        return o;
+    }
+
+    private static ArrayNode actions(int bits) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        for (int b = 0; b < Actions.COUNT; b++) {
+            if ((bits >> b & 1) != 0) {
+                a.add(Actions.name(1 << b));
+            }
+        }
+        return a;
+    }
+
+    /**
+     * Loads {@code file} (null: the file the serving model came from) and, if it loads and fits, swaps it in; requests
+     * in flight finish on the old model, which is closed after them. A file that fails leaves the old model serving.
+     *
+     * @throws ApiException 422 {@code bad_checkpoint} naming the file and what is wrong
+     */
+    public ObjectNode reload(Path file) {
+        synchronized (reloadLock) {
+            LoadedModel old = model.peek();
+            Path target = file == null ? old.file() : file;
+            LoadedModel next;
+            try {
+                next = LoadedModel.load(target, engineOptions, config.headWeights(), generation.get() + 1);
+            } catch (RuntimeException e) {
+                metrics.reload(false);
+                throw new ApiException(422, "bad_checkpoint", "checkpoint", "cannot load " + target + ": " + e.getMessage()
+                        + "; still serving " + old);
+            }
+            generation.incrementAndGet();
+            model.swap(next);
+            metrics.reload(true);
+            metrics.model(next);
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            out.set("model", modelJson(next));
+            out.set("previous", modelJson(old));
+            return out;
+        }
+    }
+
+    /** The model's provenance as JSON: generation, version, code version, data snapshot, steps, seed, file, times. */
+    public static ObjectNode modelJson(LoadedModel m) {
+        Provenance p = m.provenance();
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("generation", m.generation());
+        o.put("version", m.version());
+        o.put("code_version", p.codeVersion());
+        o.put("data_snapshot", p.dataSnapshot());
+        o.put("training_steps", p.trainingSteps());
+        o.put("seed", p.seed());
+        o.put("created_at", p.createdAt().toString());
+        o.put("checkpoint", m.file().toString());
+        o.put("loaded_at", m.loadedAt().toString());
+        return o;
+    }
+
+    /** Releases the model (after the requests using it). The store stays open. */
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,103 @@
+package io.longview.serve.bench;
+
+import io.longview.core.checkpoint.Checkpoint;
+import io.longview.core.checkpoint.CheckpointWriter;
+import io.longview.core.checkpoint.ModelConfig;
+import io.longview.core.checkpoint.Provenance;
+import io.longview.core.checkpoint.Tensor;
+import io.longview.core.checkpoint.TensorSpec;
+import io.longview.core.model.Actions;
+import io.longview.core.model.Event;
+import io.longview.core.model.Token;
+import io.longview.store.SequenceStore;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A small random world to serve without a trained model or a real dataset: Gaussian checkpoints of any configuration
+ * and random users and items written straight into a store. For load tests and the service's tests; the numbers it
+ * makes mean nothing, their shapes are real.
+ */
+public final class SyntheticWorld {
+    /** Item ids are 1 .. items; user ids 1 .. users. */
+    public static final long FIRST_ID = 1;
+    /** Events start here: 2026-01-01T00:00:00Z. */
+    public static final long START_MS = 1_767_225_600_000L;
+
+    private SyntheticWorld() {
+    }
+
+    /** Gaussian weights (σ 0.1) for {@code config}, seeded; provenance names the seed and {@code codeVersion}. */
+    public static Checkpoint randomCheckpoint(ModelConfig config, long seed, String codeVersion) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Tensor> tensors = new ArrayList<>();
+        for (TensorSpec s : config.tensorSpecs()) {
+            float[] v = new float[s.count()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (rnd.nextGaussian() * 0.1);
+            }
+            tensors.add(new Tensor(s.name(), s.shape(), v));
+        }
+        return Checkpoint.of(config, Provenance.of("random-seed-" + seed, seed, codeVersion, Instant.ofEpochMilli(START_MS), 0), tensors);
+    }
+
+    /** Writes {@link #randomCheckpoint} of {@link ModelConfig#DEFAULT} to {@code file}. */
+    public static Path writeRandomCheckpoint(Path file, long seed, String codeVersion) {
+        CheckpointWriter.write(randomCheckpoint(ModelConfig.DEFAULT, seed, codeVersion), file);
+        return file;
+    }
+
+    /** A random embedding, roughly unit scale per dimension (σ 0.3), seeded. */
+    public static float[] randomEmbedding(SplittableRandom rnd) {
+        float[] e = new float[Token.EMBEDDING_DIM];
+        for (int d = 0; d < e.length; d++) {
+            e[d] = (float) (rnd.nextGaussian() * 0.3);
+        }
+        return e;
+    }
+
+    /**
+     * Puts {@code items} random items into the catalog and gives each of {@code users} users {@code eventsPerUser}
+     * random events (60% impressions, 25% clicks, 10% saves, 5% hides; one every 1–10 minutes from
+     * {@link #START_MS}), appended in batches.
+     *
+     * @return the time just after the newest event
+     */
+    public static long fill(SequenceStore store, int users, int items, int eventsPerUser, long seed) {
+        if (users < 1 || items < 1 || eventsPerUser < 0) {
+            throw new IllegalArgumentException("need ≥ 1 user, ≥ 1 item and ≥ 0 events per user, got " + users + ", " + items + ", " + eventsPerUser);
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        long[] ids = new long[items];
+        float[] flat = new float[items * Token.EMBEDDING_DIM];
+        for (int i = 0; i < items; i++) {
+            ids[i] = FIRST_ID + i;
+            System.arraycopy(randomEmbedding(rnd), 0, flat, i * Token.EMBEDDING_DIM, Token.EMBEDDING_DIM);
+        }
+        store.catalog().putAll(ids, flat);
+        long newest = START_MS;
+        List<Event> batch = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            long t = START_MS;
+            for (int k = 0; k < eventsPerUser; k++) {
+                t += 60_000L * (1 + rnd.nextInt(10));
+                int roll = rnd.nextInt(100);
+                int action = roll < 60 ? Actions.IMPRESSION : roll < 85 ? Actions.CLICK : roll < 95 ? Actions.SAVE : Actions.HIDE;
+                batch.add(Event.of(FIRST_ID + u, FIRST_ID + rnd.nextInt(items), t, action, rnd.nextInt(4)));
+                if (batch.size() == 20_000) {
+                    store.append(batch);
+                    batch.clear();
+                }
+            }
+            newest = Math.max(newest, t);
+        }
+        if (!batch.isEmpty()) {
+            store.append(batch);
+        }
+        return newest + 1;
+    }
+}
