@@ -1,5 +1,6 @@
 package io.longview.cli;
 
+import io.longview.bench.RankBenchmark;
 import io.longview.store.StoreBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code longview bench …}: benchmarks whose numbers go into the README and the issue notes. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.", subcommands = {BenchCommand.Store.class, BenchCommand.Serve.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.", subcommands = {BenchCommand.Store.class, BenchCommand.Serve.class, BenchCommand.Rank.class})
 final class BenchCommand {
 
     @Command(name = "store", mixinStandardHelpOptions = true,
@@ -24,6 +25,70 @@ final class BenchCommand {
         public Integer call() {
             StoreBenchmark.Result r = StoreBenchmark.run(StoreBenchmark.Config.defaults().withSeed(seed));
             System.out.println(r);
+            return 0;
+        }
+    }
+
+    @Command(name = "rank", mixinStandardHelpOptions = true,
+            description = {"Ranking latency, side by side on one synthetic request (a 16k-token user, N candidates):",
+                    "(a) naive DJL/libtorch (history copied per candidate), (b) DJL/libtorch de-duplicated,",
+                    "(c) ONNX Runtime on the exported model, (d) the fused RankingEngine. Prints p50/p99, ratios to (d)",
+                    "and the encoder's GFLOP/s against a GEMM peak measured in the same run. See bench/README.md."})
+    static final class Rank implements Callable<Integer> {
+        @Option(names = "--candidates", split = ",", defaultValue = "128,256,512,1024",
+                description = "candidate counts N (default ${DEFAULT-VALUE})")
+        List<Integer> candidates;
+
+        @Option(names = "--history", defaultValue = "16000", description = "lifelong tokens of the user (default ${DEFAULT-VALUE}); +100 realtime, +100 impressions")
+        int history;
+
+        @Option(names = "--realtime", defaultValue = "100", description = "realtime tokens (default ${DEFAULT-VALUE})")
+        int realtime;
+
+        @Option(names = "--impressions", defaultValue = "100", description = "impression tokens (default ${DEFAULT-VALUE})")
+        int impressions;
+
+        @Option(names = "--iterations", defaultValue = "50", description = "measured iterations per path and N, at most (default ${DEFAULT-VALUE})")
+        int iterations;
+
+        @Option(names = "--warmup", defaultValue = "5", description = "warm-up iterations per path and N (default ${DEFAULT-VALUE}; path a: 1)")
+        int warmup;
+
+        @Option(names = "--naive-iterations", defaultValue = "5", description = "measured iterations of path (a), at most (default ${DEFAULT-VALUE})")
+        int naiveIterations;
+
+        @Option(names = "--cell-seconds", defaultValue = "30", description = "time budget per path and N; at least 2 iterations run (default ${DEFAULT-VALUE})")
+        double cellSeconds;
+
+        @Option(names = "--threads", description = "threads of every path (default: available processors)")
+        Integer threads;
+
+        @Option(names = "--paths", split = ",", defaultValue = "a,b,c,d", description = "paths to run (default ${DEFAULT-VALUE})")
+        List<String> paths;
+
+        @Option(names = "--checkpoint", description = "a checkpoint (.lvck); default: the default model with seeded random weights")
+        Path checkpoint;
+
+        @Option(names = "--seed", defaultValue = "1", description = "seed of the request and the random weights (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--out", description = "also write the report: .json for JSON, anything else Markdown")
+        Path out;
+
+        @Override
+        public Integer call() {
+            if (checkpoint != null && !Files.isRegularFile(checkpoint)) {
+                throw new IllegalArgumentException("no checkpoint file at " + Cli.abs(checkpoint));
+            }
+            RankBenchmark.Config config = new RankBenchmark.Config(candidates, history, realtime, impressions, iterations, warmup,
+                    naiveIterations, threads == null ? Runtime.getRuntime().availableProcessors() : threads, paths, cellSeconds, seed,
+                    checkpoint);
+            RankBenchmark.Report report = RankBenchmark.run(config, System.err);
+            System.out.println(report.markdown());
+            if (out != null) {
+                report.write(out);
+                System.out.println("wrote " + Cli.abs(out));
+            }
             return 0;
         }
     }
