@@ -18,7 +18,24 @@ interface KernelSupport {
 
     int topK(float[] scores, int off, int n, long[] timestamps, int k, int[] outIdx);
 
-    void matmul(float[] x, int rows, int in, float[] w, int out, float[] y);
+    default void matmul(float[] x, int rows, int in, float[] w, int out, float[] y) {
+        matmul(x, 0, rows, in, w, 0, out, y, 0);
+    }
+
+    void matmul(float[] x, int xOff, int rows, int in, float[] w, int wOff, int out, float[] y, int yOff);
+
+    void addLayerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int n, float eps);
+
+    void addRows(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, int n);
+
+    void sumRows(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] e, int eOff, int n);
+
+    void maxRows(float[] x, int xOff, int rows, int n, float[] out, int outOff);
+
+    void causalAttention(float[] q, float[] k, float[] v, int t, int d, float scale, float[] out, float[] scratch);
+
+    void nearestScan(float[] packed, int rows, int dim, float[] cands, int cOff, int nCand, int k, float[] thresholds,
+                     long[] buffers, int cap, int[] counts, float[] tileScratch);
 
     void layerNorm(float[] x, int off, int n, float eps);
 

@@ -304,45 +304,46 @@ final class PanamaKernelSupport implements KernelSupport {
      * 4 rows, then scalar columns. Each output accumulates {@code x[r,i]·w[i,o]} in order of i, multiply then add.
      */
     @Override
-    public void matmul(float[] x, int rows, int in, float[] w, int out, float[] y) {
+    public void matmul(float[] x, int xOff, int rows, int in, float[] w, int wOff, int out, float[] y, int yOff) {
         int col = 0;
         int c4 = out - out % (4 * L);
         for (; col < c4; col += 4 * L) {
             int r = 0;
             for (; r + 2 <= rows; r += 2) {
-                matmulBody2x4(x, r, in, w, out, col, y);
+                matmulBody2x4(x, xOff + r * in, in, w, wOff + col, out, y, yOff + r * out + col);
             }
             for (; r < rows; r++) {
-                matmulBody1x4(x, r, in, w, out, col, y);
+                matmulBody1x4(x, xOff + r * in, in, w, wOff + col, out, y, yOff + r * out + col);
             }
         }
         int c1 = out - out % L;
         for (; col < c1; col += L) {
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
-                matmulBody4x1(x, r, in, w, out, col, y);
+                matmulBody4x1(x, xOff + r * in, in, w, wOff + col, out, y, yOff + r * out + col);
             }
             for (; r < rows; r++) {
-                matmulBody1x1(x, r, in, w, out, col, y);
+                matmulBody1x1(x, xOff + r * in, in, w, wOff + col, out, y, yOff + r * out + col);
             }
         }
         for (; col < out; col++) {
             for (int r = 0; r < rows; r++) {
                 float s = 0f;
                 for (int i = 0; i < in; i++) {
-                    s += x[r * in + i] * w[i * out + col];
+                    s += x[xOff + r * in + i] * w[wOff + i * out + col];
                 }
-                y[r * out + col] = s;
+                y[yOff + r * out + col] = s;
             }
         }
     }
 
-    private static void matmulBody2x4(float[] x, int r, int in, float[] w, int out, int col, float[] y) {
+    /** Rows xa, xa+in of x against 4·L columns of w starting at wc; y rows at ya, ya+out. */
+    private static void matmulBody2x4(float[] x, int xa, int in, float[] w, int wc, int out, float[] y, int ya) {
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
         FloatVector b0 = FloatVector.zero(F), b1 = FloatVector.zero(F), b2 = FloatVector.zero(F), b3 = FloatVector.zero(F);
-        int xa = r * in, xb = xa + in;
+        int xb = xa + in;
         for (int i = 0; i < in; i++) {
-            int wi = i * out + col;
+            int wi = wc + i * out;
             FloatVector w0 = FloatVector.fromArray(F, w, wi);
             FloatVector w1 = FloatVector.fromArray(F, w, wi + L);
             FloatVector w2 = FloatVector.fromArray(F, w, wi + 2 * L);
@@ -358,7 +359,7 @@ final class PanamaKernelSupport implements KernelSupport {
             b2 = b2.add(v.mul(w2));
             b3 = b3.add(v.mul(w3));
         }
-        int ya = r * out + col, yb = ya + out;
+        int yb = ya + out;
         a0.intoArray(y, ya);
         a1.intoArray(y, ya + L);
         a2.intoArray(y, ya + 2 * L);
@@ -369,48 +370,424 @@ final class PanamaKernelSupport implements KernelSupport {
         b3.intoArray(y, yb + 3 * L);
     }
 
-    private static void matmulBody1x4(float[] x, int r, int in, float[] w, int out, int col, float[] y) {
+    private static void matmulBody1x4(float[] x, int xa, int in, float[] w, int wc, int out, float[] y, int ya) {
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
-        int xa = r * in;
         for (int i = 0; i < in; i++) {
-            int wi = i * out + col;
+            int wi = wc + i * out;
             FloatVector v = FloatVector.broadcast(F, x[xa + i]);
             a0 = a0.add(v.mul(FloatVector.fromArray(F, w, wi)));
             a1 = a1.add(v.mul(FloatVector.fromArray(F, w, wi + L)));
             a2 = a2.add(v.mul(FloatVector.fromArray(F, w, wi + 2 * L)));
             a3 = a3.add(v.mul(FloatVector.fromArray(F, w, wi + 3 * L)));
         }
-        int ya = r * out + col;
         a0.intoArray(y, ya);
         a1.intoArray(y, ya + L);
         a2.intoArray(y, ya + 2 * L);
         a3.intoArray(y, ya + 3 * L);
     }
 
-    private static void matmulBody4x1(float[] x, int r, int in, float[] w, int out, int col, float[] y) {
+    private static void matmulBody4x1(float[] x, int xa, int in, float[] w, int wc, int out, float[] y, int ya) {
         FloatVector a = FloatVector.zero(F), b = FloatVector.zero(F), c = FloatVector.zero(F), d = FloatVector.zero(F);
-        int xa = r * in, xb = xa + in, xc = xb + in, xd = xc + in;
+        int xb = xa + in, xc = xb + in, xd = xc + in;
         for (int i = 0; i < in; i++) {
-            FloatVector wv = FloatVector.fromArray(F, w, i * out + col);
+            FloatVector wv = FloatVector.fromArray(F, w, wc + i * out);
             a = a.add(FloatVector.broadcast(F, x[xa + i]).mul(wv));
             b = b.add(FloatVector.broadcast(F, x[xb + i]).mul(wv));
             c = c.add(FloatVector.broadcast(F, x[xc + i]).mul(wv));
             d = d.add(FloatVector.broadcast(F, x[xd + i]).mul(wv));
         }
-        int ya = r * out + col;
         a.intoArray(y, ya);
         b.intoArray(y, ya + out);
         c.intoArray(y, ya + 2 * out);
         d.intoArray(y, ya + 3 * out);
     }
 
-    private static void matmulBody1x1(float[] x, int r, int in, float[] w, int out, int col, float[] y) {
+    private static void matmulBody1x1(float[] x, int xa, int in, float[] w, int wc, int out, float[] y, int ya) {
         FloatVector a = FloatVector.zero(F);
-        int xa = r * in;
         for (int i = 0; i < in; i++) {
-            a = a.add(FloatVector.broadcast(F, x[xa + i]).mul(FloatVector.fromArray(F, w, i * out + col)));
+            a = a.add(FloatVector.broadcast(F, x[xa + i]).mul(FloatVector.fromArray(F, w, wc + i * out)));
         }
-        a.intoArray(y, r * out + col);
+        a.intoArray(y, ya);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- encoder
+
+    @Override
+    public void addLayerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int n, float eps) {
+        int limit = n - n % L;
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * n;
+            int yr = yOff + r * n;
+            for (int i = 0; i < limit; i += L) {
+                FloatVector.fromArray(F, x, xr + i).add(FloatVector.fromArray(F, y, yr + i)).intoArray(x, xr + i);
+            }
+            for (int i = limit; i < n; i++) {
+                x[xr + i] += y[yr + i];
+            }
+            layerNorm(x, xr, n, eps);
+        }
+    }
+
+    @Override
+    public void addRows(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, int n) {
+        int limit = n - n % L;
+        for (int i = 0; i < limit; i += L) {
+            FloatVector.fromArray(F, dst, dOff + i).add(FloatVector.fromArray(F, a, aOff + i))
+                    .add(FloatVector.fromArray(F, b, bOff + i)).intoArray(dst, dOff + i);
+        }
+        for (int i = limit; i < n; i++) {
+            dst[dOff + i] = dst[dOff + i] + a[aOff + i] + b[bOff + i];
+        }
+    }
+
+    @Override
+    public void sumRows(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] e, int eOff,
+                        int n) {
+        int limit = n - n % L;
+        for (int i = 0; i < limit; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).add(FloatVector.fromArray(F, b, bOff + i)).add(FloatVector.fromArray(F, c, cOff + i))
+                    .add(FloatVector.fromArray(F, e, eOff + i)).intoArray(dst, dOff + i);
+        }
+        for (int i = limit; i < n; i++) {
+            dst[dOff + i] = a[aOff + i] + b[bOff + i] + c[cOff + i] + e[eOff + i];
+        }
+    }
+
+    @Override
+    public void maxRows(float[] x, int xOff, int rows, int n, float[] out, int outOff) {
+        System.arraycopy(x, xOff, out, outOff, n);
+        int limit = n - n % L;
+        for (int i = 0; i < limit; i += L) {
+            FloatVector m = FloatVector.fromArray(F, out, outOff + i);
+            for (int r = 1; r < rows; r++) {
+                m = m.max(FloatVector.fromArray(F, x, xOff + r * n + i));
+            }
+            m.intoArray(out, outOff + i);
+        }
+        for (int i = limit; i < n; i++) {
+            float m = out[outOff + i];
+            for (int r = 1; r < rows; r++) {
+                m = Math.max(m, x[xOff + r * n + i]);
+            }
+            out[outOff + i] = m;
+        }
+    }
+
+    private static int roundUp(int n, int m) {
+        return (n + m - 1) / m * m;
+    }
+
+    /**
+     * Query rows in pairs, all in registers but the score rows: the pair's causal scores against Kᵀ (vectorized over
+     * keys, FMA); per row the running maximum over its keys, then one pass of exponentials with the running
+     * normalizer (masked beyond the row's position: the causal mask); then P·V for the pair (FMA), each output row
+     * scaled by its 1 / normalizer. At T ≤ 192 a row of scores is one L1-resident block, so the online softmax needs no
+     * rescaling of partial outputs.
+     */
+    @Override
+    public void causalAttention(float[] q, float[] k, float[] v, int t, int d, float scale, float[] out, float[] scratch) {
+        if (t == 0) {
+            return;
+        }
+        int tp = roundUp(t, L);
+        int sOff = d * tp;          // (2, tp) raw scores of the pair
+        int pOff = sOff + 2 * tp;   // (2, tp) unnormalized weights, zero beyond each row's position
+        for (int j = 0; j < t; j++) { // Kᵀ, zero padded
+            for (int c = 0; c < d; c++) {
+                scratch[c * tp + j] = k[j * d + c];
+            }
+        }
+        for (int c = 0; c < d; c++) {
+            for (int j = t; j < tp; j++) {
+                scratch[c * tp + j] = 0f;
+            }
+        }
+        int c4 = d - d % (4 * L);
+        for (int i0 = 0; i0 < t; i0 += 2) {
+            int rows = Math.min(2, t - i0);
+            int n = i0 + rows;          // keys the pair sees
+            int np = roundUp(n, L);
+            int kb = 0;
+            if (rows == 2) {
+                for (; kb + 4 * L <= np; kb += 4 * L) {
+                    scoreBody2x4(q, i0 * d, d, scratch, tp, kb, scale, sOff);
+                }
+                for (; kb < np; kb += L) {
+                    scoreBody2x1(q, i0 * d, d, scratch, tp, kb, scale, sOff);
+                }
+                float ia = softmaxRow(scratch, sOff, i0 + 1, np, pOff);
+                float ib = softmaxRow(scratch, sOff + tp, i0 + 2, np, pOff + tp);
+                for (int col = 0; col < c4; col += 4 * L) {
+                    pvBody2x4(scratch, pOff, pOff + tp, n, v, d, col, out, i0 * d, ia, ib);
+                }
+                pvTail(scratch, pOff, n, v, d, c4, out, i0 * d, ia);
+                pvTail(scratch, pOff + tp, n, v, d, c4, out, (i0 + 1) * d, ib);
+            } else {
+                for (; kb < np; kb += L) {
+                    scoreBody1x1(q, i0 * d, d, scratch, tp, kb, scale, sOff);
+                }
+                float ia = softmaxRow(scratch, sOff, i0 + 1, np, pOff);
+                for (int col = 0; col < c4; col += 4 * L) {
+                    pvBody1x4(scratch, pOff, n, v, d, col, out, i0 * d, ia);
+                }
+                pvTail(scratch, pOff, n, v, d, c4, out, i0 * d, ia);
+            }
+        }
+    }
+
+    /**
+     * {@code p[pOff + j] = exp(s[sOff + j] − max)} for {@code j < valid}, zero for {@code valid ≤ j < width} (width a
+     * multiple of L, within the row); returns 1 / Σ p.
+     */
+    private static float softmaxRow(float[] s, int sOff, int valid, int width, int pOff) {
+        int limit = valid - valid % L;
+        FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < limit; i += L) {
+            mx = mx.max(FloatVector.fromArray(F, s, sOff + i));
+        }
+        float m = mx.reduceLanes(VectorOperators.MAX);
+        for (int i = limit; i < valid; i++) {
+            m = Math.max(m, s[sOff + i]);
+        }
+        FloatVector sum = FloatVector.zero(F);
+        for (int i = 0; i < limit; i += L) {
+            FloatVector e = FloatVector.fromArray(F, s, sOff + i).sub(m).lanewise(VectorOperators.EXP);
+            e.intoArray(s, pOff + i);
+            sum = sum.add(e);
+        }
+        int i = limit;
+        if (i < width) { // the block holding the row's last keys: lanes past the position are masked to 0
+            FloatVector e = FloatVector.fromArray(F, s, sOff + i).sub(m).lanewise(VectorOperators.EXP);
+            e = FloatVector.zero(F).blend(e, F.indexInRange(i, valid));
+            e.intoArray(s, pOff + i);
+            sum = sum.add(e);
+            i += L;
+        }
+        for (; i < width; i += L) {
+            FloatVector.zero(F).intoArray(s, pOff + i);
+        }
+        return 1f / sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Two output rows, columns col .. col+4L: Σ_j p[·, j] · v[j, ·], scaled. */
+    private static void pvBody2x4(float[] p, int pa, int pb, int n, float[] v, int d, int col, float[] out, int oa,
+                                  float ia, float ib) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F), b1 = FloatVector.zero(F), b2 = FloatVector.zero(F), b3 = FloatVector.zero(F);
+        for (int j = 0; j < n; j++) {
+            int vi = j * d + col;
+            FloatVector w0 = FloatVector.fromArray(F, v, vi);
+            FloatVector w1 = FloatVector.fromArray(F, v, vi + L);
+            FloatVector w2 = FloatVector.fromArray(F, v, vi + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(F, v, vi + 3 * L);
+            FloatVector x = FloatVector.broadcast(F, p[pa + j]);
+            a0 = w0.fma(x, a0);
+            a1 = w1.fma(x, a1);
+            a2 = w2.fma(x, a2);
+            a3 = w3.fma(x, a3);
+            x = FloatVector.broadcast(F, p[pb + j]);
+            b0 = w0.fma(x, b0);
+            b1 = w1.fma(x, b1);
+            b2 = w2.fma(x, b2);
+            b3 = w3.fma(x, b3);
+        }
+        int o = oa + col;
+        a0.mul(ia).intoArray(out, o);
+        a1.mul(ia).intoArray(out, o + L);
+        a2.mul(ia).intoArray(out, o + 2 * L);
+        a3.mul(ia).intoArray(out, o + 3 * L);
+        o += d;
+        b0.mul(ib).intoArray(out, o);
+        b1.mul(ib).intoArray(out, o + L);
+        b2.mul(ib).intoArray(out, o + 2 * L);
+        b3.mul(ib).intoArray(out, o + 3 * L);
+    }
+
+    private static void pvBody1x4(float[] p, int pa, int n, float[] v, int d, int col, float[] out, int oa, float ia) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        for (int j = 0; j < n; j++) {
+            int vi = j * d + col;
+            FloatVector x = FloatVector.broadcast(F, p[pa + j]);
+            a0 = FloatVector.fromArray(F, v, vi).fma(x, a0);
+            a1 = FloatVector.fromArray(F, v, vi + L).fma(x, a1);
+            a2 = FloatVector.fromArray(F, v, vi + 2 * L).fma(x, a2);
+            a3 = FloatVector.fromArray(F, v, vi + 3 * L).fma(x, a3);
+        }
+        int o = oa + col;
+        a0.mul(ia).intoArray(out, o);
+        a1.mul(ia).intoArray(out, o + L);
+        a2.mul(ia).intoArray(out, o + 2 * L);
+        a3.mul(ia).intoArray(out, o + 3 * L);
+    }
+
+    /** Columns from c0 on (fewer than 4L), scalar. */
+    private static void pvTail(float[] p, int pa, int n, float[] v, int d, int c0, float[] out, int oa, float ia) {
+        for (int col = c0; col < d; col++) {
+            float s = 0f;
+            for (int j = 0; j < n; j++) {
+                s = Math.fma(p[pa + j], v[j * d + col], s);
+            }
+            out[oa + col] = s * ia;
+        }
+    }
+
+    /** Scores of query rows qa, qa+d against keys kb .. kb+4L: 8 accumulators. */
+    private static void scoreBody2x4(float[] q, int qa, int d, float[] kt, int tp, int kb, float scale, int sOff) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F), b1 = FloatVector.zero(F), b2 = FloatVector.zero(F), b3 = FloatVector.zero(F);
+        int qb = qa + d;
+        for (int c = 0; c < d; c++) {
+            int ki = c * tp + kb;
+            FloatVector k0 = FloatVector.fromArray(F, kt, ki);
+            FloatVector k1 = FloatVector.fromArray(F, kt, ki + L);
+            FloatVector k2 = FloatVector.fromArray(F, kt, ki + 2 * L);
+            FloatVector k3 = FloatVector.fromArray(F, kt, ki + 3 * L);
+            FloatVector x = FloatVector.broadcast(F, q[qa + c]);
+            a0 = k0.fma(x, a0);
+            a1 = k1.fma(x, a1);
+            a2 = k2.fma(x, a2);
+            a3 = k3.fma(x, a3);
+            x = FloatVector.broadcast(F, q[qb + c]);
+            b0 = k0.fma(x, b0);
+            b1 = k1.fma(x, b1);
+            b2 = k2.fma(x, b2);
+            b3 = k3.fma(x, b3);
+        }
+        int s = sOff + kb;
+        a0.mul(scale).intoArray(kt, s);
+        a1.mul(scale).intoArray(kt, s + L);
+        a2.mul(scale).intoArray(kt, s + 2 * L);
+        a3.mul(scale).intoArray(kt, s + 3 * L);
+        s += tp;
+        b0.mul(scale).intoArray(kt, s);
+        b1.mul(scale).intoArray(kt, s + L);
+        b2.mul(scale).intoArray(kt, s + 2 * L);
+        b3.mul(scale).intoArray(kt, s + 3 * L);
+    }
+
+    private static void scoreBody2x1(float[] q, int qa, int d, float[] kt, int tp, int kb, float scale, int sOff) {
+        FloatVector a = FloatVector.zero(F), b = FloatVector.zero(F);
+        int qb = qa + d;
+        for (int c = 0; c < d; c++) {
+            FloatVector kv = FloatVector.fromArray(F, kt, c * tp + kb);
+            a = kv.fma(FloatVector.broadcast(F, q[qa + c]), a);
+            b = kv.fma(FloatVector.broadcast(F, q[qb + c]), b);
+        }
+        a.mul(scale).intoArray(kt, sOff + kb);
+        b.mul(scale).intoArray(kt, sOff + tp + kb);
+    }
+
+    private static void scoreBody1x1(float[] q, int qa, int d, float[] kt, int tp, int kb, float scale, int sOff) {
+        FloatVector a = FloatVector.zero(F);
+        for (int c = 0; c < d; c++) {
+            a = FloatVector.fromArray(F, kt, c * tp + kb).fma(FloatVector.broadcast(F, q[qa + c]), a);
+        }
+        a.mul(scale).intoArray(kt, sOff + kb);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- nearest
+
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    /** Tiles per super-tile: 8 tiles of 16 tokens × 32 dims = 16 KB, L1-resident while every candidate block passes. */
+    private static final int SUPER = 8;
+
+    /**
+     * Candidates in blocks of four stream over super-tiles of {@link TokenTiles}; per tile of 16 tokens, four candidates'
+     * scores are eight 256-bit accumulators (sequential multiply-then-add over d, bit-identical to the scalar scan and
+     * core's selector), compared with the candidates' thresholds in registers. Only a tile with a score above a
+     * threshold is stored and handed to {@link NearestBuffers#appendTile} — rare once the thresholds have risen, so
+     * the N × L scores are never materialized.
+     */
+    @Override
+    public void nearestScan(float[] packed, int rows, int dim, float[] cands, int cOff, int nCand, int k, float[] thresholds,
+                            long[] buffers, int cap, int[] counts, float[] tileScratch) {
+        int tiles = TokenTiles.tiles(rows);
+        for (int s0 = 0; s0 < tiles; s0 += SUPER) {
+            int s1 = Math.min(tiles, s0 + SUPER);
+            int c = 0;
+            for (; c + 4 <= nCand; c += 4) {
+                scan4(packed, rows, dim, s0, s1, cands, cOff + c * dim, c, k, thresholds, buffers, cap, counts, tileScratch);
+            }
+            for (; c < nCand; c++) {
+                scan1(packed, rows, dim, s0, s1, cands, cOff + c * dim, c, k, thresholds, buffers, cap, counts, tileScratch);
+            }
+        }
+    }
+
+    private static void scan4(float[] packed, int rows, int dim, int s0, int s1, float[] cands, int ca, int c, int k,
+                              float[] th, long[] buffers, int cap, int[] counts, float[] tmp) {
+        int tw = TokenTiles.TILE;
+        int cb = ca + dim, cc = cb + dim, cd = cc + dim;
+        float ta = th[c], tb = th[c + 1], tc = th[c + 2], td = th[c + 3];
+        for (int tile = s0; tile < s1; tile++) {
+            int p = tile * dim * tw;
+            FloatVector a0 = FloatVector.zero(F8), a1 = FloatVector.zero(F8);
+            FloatVector b0 = FloatVector.zero(F8), b1 = FloatVector.zero(F8);
+            FloatVector c0 = FloatVector.zero(F8), c1 = FloatVector.zero(F8);
+            FloatVector d0 = FloatVector.zero(F8), d1 = FloatVector.zero(F8);
+            for (int d = 0; d < dim; d++) {
+                FloatVector u0 = FloatVector.fromArray(F8, packed, p + d * tw);
+                FloatVector u1 = FloatVector.fromArray(F8, packed, p + d * tw + 8);
+                FloatVector x = FloatVector.broadcast(F8, cands[ca + d]);
+                a0 = a0.add(u0.mul(x));
+                a1 = a1.add(u1.mul(x));
+                x = FloatVector.broadcast(F8, cands[cb + d]);
+                b0 = b0.add(u0.mul(x));
+                b1 = b1.add(u1.mul(x));
+                x = FloatVector.broadcast(F8, cands[cc + d]);
+                c0 = c0.add(u0.mul(x));
+                c1 = c1.add(u1.mul(x));
+                x = FloatVector.broadcast(F8, cands[cd + d]);
+                d0 = d0.add(u0.mul(x));
+                d1 = d1.add(u1.mul(x));
+            }
+            int base = tile * tw;
+            if (a0.max(a1).compare(VectorOperators.GT, ta).anyTrue()) {
+                a0.intoArray(tmp, 0);
+                a1.intoArray(tmp, 8);
+                NearestBuffers.appendTile(tmp, 0, base, rows, c, k, th, buffers, cap, counts);
+                ta = th[c];
+            }
+            if (b0.max(b1).compare(VectorOperators.GT, tb).anyTrue()) {
+                b0.intoArray(tmp, 0);
+                b1.intoArray(tmp, 8);
+                NearestBuffers.appendTile(tmp, 0, base, rows, c + 1, k, th, buffers, cap, counts);
+                tb = th[c + 1];
+            }
+            if (c0.max(c1).compare(VectorOperators.GT, tc).anyTrue()) {
+                c0.intoArray(tmp, 0);
+                c1.intoArray(tmp, 8);
+                NearestBuffers.appendTile(tmp, 0, base, rows, c + 2, k, th, buffers, cap, counts);
+                tc = th[c + 2];
+            }
+            if (d0.max(d1).compare(VectorOperators.GT, td).anyTrue()) {
+                d0.intoArray(tmp, 0);
+                d1.intoArray(tmp, 8);
+                NearestBuffers.appendTile(tmp, 0, base, rows, c + 3, k, th, buffers, cap, counts);
+                td = th[c + 3];
+            }
+        }
+    }
+
+    private static void scan1(float[] packed, int rows, int dim, int s0, int s1, float[] cands, int ca, int c, int k,
+                              float[] th, long[] buffers, int cap, int[] counts, float[] tmp) {
+        int tw = TokenTiles.TILE;
+        float ta = th[c];
+        for (int tile = s0; tile < s1; tile++) {
+            int p = tile * dim * tw;
+            FloatVector a0 = FloatVector.zero(F8), a1 = FloatVector.zero(F8);
+            for (int d = 0; d < dim; d++) {
+                FloatVector x = FloatVector.broadcast(F8, cands[ca + d]);
+                a0 = a0.add(FloatVector.fromArray(F8, packed, p + d * tw).mul(x));
+                a1 = a1.add(FloatVector.fromArray(F8, packed, p + d * tw + 8).mul(x));
+            }
+            if (a0.max(a1).compare(VectorOperators.GT, ta).anyTrue()) {
+                a0.intoArray(tmp, 0);
+                a1.intoArray(tmp, 8);
+                NearestBuffers.appendTile(tmp, 0, tile * tw, rows, c, k, th, buffers, cap, counts);
+                ta = th[c];
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------- rows

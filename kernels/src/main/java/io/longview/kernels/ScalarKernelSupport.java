@@ -78,14 +78,110 @@ final class ScalarKernelSupport implements KernelSupport {
     }
 
     @Override
-    public void matmul(float[] x, int rows, int in, float[] w, int out, float[] y) {
+    public void matmul(float[] x, int xOff, int rows, int in, float[] w, int wOff, int out, float[] y, int yOff) {
         for (int r = 0; r < rows; r++) {
             for (int o = 0; o < out; o++) {
                 float s = 0f;
                 for (int i = 0; i < in; i++) {
-                    s += x[r * in + i] * w[i * out + o];
+                    s += x[xOff + r * in + i] * w[wOff + i * out + o];
                 }
-                y[r * out + o] = s;
+                y[yOff + r * out + o] = s;
+            }
+        }
+    }
+
+    @Override
+    public void addLayerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int n, float eps) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * n;
+            int yr = yOff + r * n;
+            for (int i = 0; i < n; i++) {
+                x[xr + i] += y[yr + i];
+            }
+            ScalarForward.layerNorm(x, xr, n, eps);
+        }
+    }
+
+    @Override
+    public void addRows(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dOff + i] = dst[dOff + i] + a[aOff + i] + b[bOff + i];
+        }
+    }
+
+    @Override
+    public void sumRows(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] e, int eOff,
+                        int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dOff + i] = a[aOff + i] + b[bOff + i] + c[cOff + i] + e[eOff + i];
+        }
+    }
+
+    @Override
+    public void maxRows(float[] x, int xOff, int rows, int n, float[] out, int outOff) {
+        System.arraycopy(x, xOff, out, outOff, n);
+        for (int r = 1; r < rows; r++) {
+            for (int i = 0; i < n; i++) {
+                out[outOff + i] = Math.max(out[outOff + i], x[xOff + r * n + i]);
+            }
+        }
+    }
+
+    /**
+     * Row by row: the causal scores, one online pass for the running maximum and normalizer, then the weighted sum of
+     * the values; {@code scratch} holds one row of scores.
+     */
+    @Override
+    public void causalAttention(float[] q, float[] k, float[] v, int t, int d, float scale, float[] out, float[] scratch) {
+        for (int i = 0; i < t; i++) {
+            float m = Float.NEGATIVE_INFINITY;
+            float sum = 0f;
+            for (int j = 0; j <= i; j++) {
+                float s = 0f;
+                for (int c = 0; c < d; c++) {
+                    s += q[i * d + c] * k[j * d + c];
+                }
+                s *= scale;
+                scratch[j] = s;
+                if (s > m) {
+                    sum *= (float) Math.exp(m - s);
+                    m = s;
+                }
+                sum += (float) Math.exp(s - m);
+            }
+            float inv = 1f / sum;
+            for (int j = 0; j <= i; j++) {
+                scratch[j] = (float) Math.exp(scratch[j] - m) * inv;
+            }
+            for (int c = 0; c < d; c++) {
+                float a = 0f;
+                for (int j = 0; j <= i; j++) {
+                    a += scratch[j] * v[j * d + c];
+                }
+                out[i * d + c] = a;
+            }
+        }
+    }
+
+    @Override
+    public void nearestScan(float[] packed, int rows, int dim, float[] cands, int cOff, int nCand, int k, float[] thresholds,
+                            long[] buffers, int cap, int[] counts, float[] tileScratch) {
+        int tiles = TokenTiles.tiles(rows);
+        int tw = TokenTiles.TILE;
+        for (int c = 0; c < nCand; c++) {
+            int ci = cOff + c * dim;
+            for (int tile = 0; tile < tiles; tile++) {
+                int p = tile * dim * tw;
+                for (int j = 0; j < tw; j++) {
+                    tileScratch[j] = 0f;
+                }
+                for (int d = 0; d < dim; d++) {
+                    float x = cands[ci + d];
+                    for (int j = 0; j < tw; j++) {
+                        tileScratch[j] += packed[p + d * tw + j] * x;
+                    }
+                }
+                NearestBuffers.appendTile(tileScratch, 0, tile * tw, rows, c, k, thresholds, buffers, cap, counts);
             }
         }
     }

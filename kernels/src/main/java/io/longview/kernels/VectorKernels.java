@@ -123,6 +123,163 @@ public final class VectorKernels {
         IMPL.matmul(x, rows, in, w, out, y);
     }
 
+    /**
+     * {@code y[yOff ..] (rows, out) = x[xOff ..] (rows, in) @ w[wOff ..] (in, out)}, row-major with offsets; exact as
+     * {@link #matmul(float[], int, int, float[], int, float[])}. The output range must not overlap the inputs' ranges
+     * (not checked when the arrays differ).
+     */
+    public static void matmul(float[] x, int xOff, int rows, int in, float[] w, int wOff, int out, float[] y, int yOff) {
+        checkNonNegative("rows", rows);
+        checkPositive("in", in);
+        checkPositive("out", out);
+        checkRange("x", x.length, xOff, product("rows", rows, "in", in));
+        checkRange("w", w.length, wOff, product("in", in, "out", out));
+        checkRange("y", y.length, yOff, product("rows", rows, "out", out));
+        if (y == w) {
+            throw new IllegalArgumentException("y must not be the same array as w");
+        }
+        if (y == x && yOff < xOff + rows * in && xOff < yOff + rows * out) {
+            throw new IllegalArgumentException("y [" + yOff + ", " + (yOff + rows * out) + ") overlaps x [" + xOff + ", "
+                    + (xOff + rows * in) + ")");
+        }
+        IMPL.matmul(x, xOff, rows, in, w, wOff, out, y, yOff);
+    }
+
+    /**
+     * For each of {@code rows} rows of {@code n}: {@code x[r] ← LayerNorm(x[r] + y[r])} (the encoder's residual and
+     * post-LN, no affine); rows are contiguous from {@code xOff} and {@code yOff}.
+     */
+    public static void addLayerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int n, float eps) {
+        checkNonNegative("rows", rows);
+        checkPositive("n", n);
+        checkRange("x", x.length, xOff, product("rows", rows, "n", n));
+        checkRange("y", y.length, yOff, product("rows", rows, "n", n));
+        if (!(eps >= 0f) || Float.isInfinite(eps)) {
+            throw new IllegalArgumentException("eps is " + eps + ", expected a finite value ≥ 0");
+        }
+        IMPL.addLayerNorm(x, xOff, y, yOff, rows, n, eps);
+    }
+
+    /** {@code dst[dOff+i] ← (dst[dOff+i] + a[aOff+i]) + b[bOff+i]} for {@code i < n} (exact in both implementations). */
+    public static void addRows(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, int n) {
+        checkNonNegative("n", n);
+        checkRange("dst", dst.length, dOff, n);
+        checkRange("a", a.length, aOff, n);
+        checkRange("b", b.length, bOff, n);
+        IMPL.addRows(dst, dOff, a, aOff, b, bOff, n);
+    }
+
+    /** {@code dst[dOff+i] ← ((a[aOff+i] + b[bOff+i]) + c[cOff+i]) + e[eOff+i]} for {@code i < n} (exact in both). */
+    public static void sumRows(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] e,
+                               int eOff, int n) {
+        checkNonNegative("n", n);
+        checkRange("dst", dst.length, dOff, n);
+        checkRange("a", a.length, aOff, n);
+        checkRange("b", b.length, bOff, n);
+        checkRange("c", c.length, cOff, n);
+        checkRange("e", e.length, eOff, n);
+        IMPL.sumRows(dst, dOff, a, aOff, b, bOff, c, cOff, e, eOff, n);
+    }
+
+    /** {@code out[outOff+i] = max over r < rows of x[xOff + r·n + i]} (max-pooling over positions; exact); rows ≥ 1. */
+    public static void maxRows(float[] x, int xOff, int rows, int n, float[] out, int outOff) {
+        checkPositive("rows", rows);
+        checkNonNegative("n", n);
+        checkRange("x", x.length, xOff, product("rows", rows, "n", n));
+        checkRange("out", out.length, outOff, n);
+        IMPL.maxRows(x, xOff, rows, n, out, outOff);
+    }
+
+    /** Floats of scratch {@link #causalAttention} needs for {@code t} positions of width {@code d} (any implementation). */
+    public static int attentionScratch(int t, int d) {
+        checkNonNegative("t", t);
+        checkPositive("d", d);
+        long tp = (t + 15L) / 16 * 16;
+        long n = d * tp + 3 * tp + 2L * t + 2;
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("attention scratch for t " + t + ", d " + d + " does not fit an array");
+        }
+        return (int) n;
+    }
+
+    /**
+     * Causal single-head attention over {@code t} positions: {@code out (t, d) = softmax(Q Kᵀ · scale + causal mask) V},
+     * row i attending to keys {@code 0 .. i}, with the softmax's maximum and normalizer found online (flash-attention
+     * style, per block of keys). {@code q, k, v, out} are {@code (t, d)} row-major from index 0; {@code out} must be
+     * another array. Both implementations agree within float rounding (the vector one uses FMA).
+     *
+     * @param scratch at least {@link #attentionScratch(int, int)} floats
+     */
+    public static void causalAttention(float[] q, float[] k, float[] v, int t, int d, float scale, float[] out, float[] scratch) {
+        int need = attentionScratch(t, d);
+        int len = product("t", t, "d", d);
+        checkRange("q", q.length, 0, len);
+        checkRange("k", k.length, 0, len);
+        checkRange("v", v.length, 0, len);
+        checkRange("out", out.length, 0, len);
+        if (scratch.length < need) {
+            throw new IllegalArgumentException("scratch has " + scratch.length + " values, expected at least " + need);
+        }
+        if (out == q || out == k || out == v || out == scratch || scratch == q || scratch == k || scratch == v) {
+            throw new IllegalArgumentException("out and scratch must be arrays of their own");
+        }
+        IMPL.causalAttention(q, k, v, t, d, scale, out, scratch);
+    }
+
+    /** Floats of the tile scratch {@link #nearestScan} takes. */
+    public static final int NEAREST_TILE_SCRATCH = TokenTiles.TILE;
+
+    /**
+     * The fused nearest-neighbour scan of selection: {@code nCand} candidates against {@code rows} tokens packed as
+     * {@link TokenTiles}, in one blocked pass, each score the sequential float sum {@code Σ_d unit[t,d]·cand[c,d]}
+     * (bit-identical to core's {@code CandidateSelector}). Candidate c keeps, in {@code buffers[c·cap ..]}, a superset
+     * of its K best tokens: every token whose score beats {@code thresholds[c]}, compacted to the K best whenever the
+     * buffer fills (which raises the threshold to the K-th best score). Start with thresholds −∞ and counts 0, scan
+     * once, then read each candidate's K best with {@link #nearestFinish}.
+     *
+     * @param packed      {@link TokenTiles} layout of {@code rows} unit vectors of {@code dim}
+     * @param cands       {@code (nCand, dim)} from {@code cOff}
+     * @param k           K ≥ 1
+     * @param thresholds  {@code (nCand)} running thresholds
+     * @param buffers     {@code (nCand, cap)} keys
+     * @param cap         buffer capacity per candidate, > k
+     * @param counts      {@code (nCand)} keys held
+     * @param tileScratch at least {@link #NEAREST_TILE_SCRATCH} floats
+     */
+    public static void nearestScan(float[] packed, int rows, int dim, float[] cands, int cOff, int nCand, int k,
+                                   float[] thresholds, long[] buffers, int cap, int[] counts, float[] tileScratch) {
+        checkNonNegative("rows", rows);
+        checkPositive("dim", dim);
+        checkNonNegative("nCand", nCand);
+        checkPositive("k", k);
+        if (cap <= k) {
+            throw new IllegalArgumentException("cap is " + cap + ", expected more than k = " + k);
+        }
+        checkRange("packed", packed.length, 0, TokenTiles.length(rows, dim));
+        checkRange("cands", cands.length, cOff, product("nCand", nCand, "dim", dim));
+        checkRange("thresholds", thresholds.length, 0, nCand);
+        checkRange("counts", counts.length, 0, nCand);
+        checkRange("buffers", buffers.length, 0, product("nCand", nCand, "cap", cap));
+        checkRange("tileScratch", tileScratch.length, 0, NEAREST_TILE_SCRATCH);
+        IMPL.nearestScan(packed, rows, dim, cands, cOff, nCand, k, thresholds, buffers, cap, counts, tileScratch);
+    }
+
+    /**
+     * After {@link #nearestScan}: candidate {@code c}'s {@code min(k, counts[c])} best token indices into
+     * {@code out[outOff ..]}, in no particular order; returns how many.
+     */
+    public static int nearestFinish(long[] buffers, int cap, int[] counts, int c, int k, int[] out, int outOff) {
+        checkPositive("k", k);
+        checkRange("counts", counts.length, c, 1);
+        int cnt = counts[c];
+        if (cnt < 0 || cnt > cap) {
+            throw new IllegalArgumentException("counts[" + c + "] is " + cnt + ", expected 0.." + cap);
+        }
+        checkRange("buffers", buffers.length, c * cap, cnt);
+        checkRange("out", out.length, outOff, Math.min(k, cnt));
+        return NearestBuffers.finish(buffers, cap, counts, c, k, out, outOff);
+    }
+
     /** In place over {@code x[off .. off+n)}: {@code (x − mean) / √(var + eps)}, population variance, no affine. */
     public static void layerNorm(float[] x, int off, int n, float eps) {
         checkPositive("n", n);

@@ -4,42 +4,86 @@ import io.longview.core.checkpoint.Checkpoint;
 import io.longview.core.checkpoint.CheckpointReader;
 import io.longview.core.checkpoint.ModelConfig;
 import io.longview.core.model.DenseFeatures;
-import io.longview.core.model.Token;
 import io.longview.core.model.UserSequences;
 import io.longview.core.select.CandidateSelector;
-import io.longview.core.select.PreparedHistory;
-import io.longview.core.select.Selection;
 import io.longview.kernels.ScalarForward;
+import io.longview.kernels.VectorKernels;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Scores the candidates of one request for one user with a checkpoint of the {@code core} format (no DJL): the
- * serving path of DESIGN §6.
+ * fused serving path of DESIGN §6.
  *
- * <p>Per request the user's sequences are prepared once and shared by every candidate; each candidate's S_all is
- * selected with {@link CandidateSelector} under the checkpoint's {@link ModelConfig#selection()} (the RANDOM rule is
- * seeded by {@link #salt(long, int)}), the dense features are {@link DenseFeatures} of the user's sequence lengths
- * and the request time, and the ranker gives one probability per head.
+ * <p>Per request:
+ * <ol>
+ *   <li><b>request-level de-duplication</b>: the user's sequences are read, validated, dequantized and normalized once,
+ *       and shared by all candidates;</li>
+ *   <li><b>fused selection</b>: for the NEAREST rule, all candidates of a group are scored against a part's tokens in
+ *       one blocked pass ({@link VectorKernels#nearestScan}); a per-candidate score threshold filters in registers,
+ *       so the N × L scores are never stored. The selected tokens are exactly core's {@link CandidateSelector}'s (same
+ *       similarity bits, same tie rule, same chronological order); the RANDOM and MOST_RECENT lifelong rules call
+ *       {@link CandidateSelector} itself, seeded by {@link #salt(long, int)};</li>
+ *   <li><b>fused forward</b>: per candidate both encoder layers (QKV, causal attention with an online softmax,
+ *       residual + LayerNorm, FFN, residual + LayerNorm), max-pool and {@code W_out}; then the ranker (cross layers,
+ *       MLP, heads) for groups of candidates at once; all in per-thread arenas allocated once;</li>
+ *   <li><b>threads</b>: groups of {@value Worker#GROUP} candidates are shared out dynamically over
+ *       {@link EngineOptions#threads()} threads: the caller plus a fixed pool of {@code threads − 1} daemon workers
+ *       owned by the engine ({@code threads = 1}: the caller only).</li>
+ * </ol>
+ * Scores equal {@link ScalarForward}'s within float rounding (rtol 1e-4, atol 1e-5 in the tests); the dense features
+ * are {@link DenseFeatures} of the user's sequence lengths and the request time, taken by name in the checkpoint's
+ * order ({@link ModelConfig#denseFeatures()}).
  *
- * <p>Thread-safe: any number of threads may call {@link #rank} at once. {@link #close()} releases the worker pool.
- *
- * <p>THIS VERSION IS THE REFERENCE SKELETON (selection then {@link ScalarForward} per candidate); the fused engine
- * replaces its internals behind the same API.
+ * <p>Thread-safe: any number of threads may call {@link #rank} at once (each call takes a request context with its
+ * own arenas from a pool; contexts are created on demand and reused). {@link #close()} stops the worker pool; a closed
+ * engine rejects {@link #rank}.
  */
 public final class RankingEngine implements AutoCloseable {
     private final Checkpoint checkpoint;
     private final ModelConfig config;
-    private final CandidateSelector selector;
     private final EngineOptions options;
+    private final EngineWeights weights;
+    private final int[] denseSource; // per dense feature of the model, its index in DenseFeatures
+    private final ExecutorService pool;
+    private final ConcurrentLinkedQueue<PreparedRequest> contexts = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
 
     private RankingEngine(Checkpoint checkpoint, EngineOptions options) {
+        if (checkpoint == null || options == null) {
+            throw new IllegalArgumentException("checkpoint and options must be set");
+        }
         this.checkpoint = checkpoint;
         this.config = checkpoint.config();
-        this.selector = new CandidateSelector(config.selection());
         this.options = options;
+        this.weights = new EngineWeights(checkpoint);
+        List<String> names = config.denseFeatures();
+        denseSource = new int[names.size()];
+        for (int i = 0; i < names.size(); i++) {
+            denseSource[i] = ModelConfig.DEFAULT_DENSE_FEATURES.indexOf(names.get(i));
+            if (denseSource[i] < 0) {
+                throw new IllegalArgumentException("dense feature '" + names.get(i) + "' is unknown to the engine; it computes "
+                        + ModelConfig.DEFAULT_DENSE_FEATURES);
+            }
+        }
+        if (options.threads() > 1) {
+            AtomicInteger id = new AtomicInteger();
+            pool = Executors.newFixedThreadPool(options.threads() - 1, task -> {
+                Thread t = new Thread(task, "longview-engine-" + id.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        } else {
+            pool = null;
+        }
     }
 
     /** An engine for a checkpoint in memory. */
@@ -60,6 +104,11 @@ public final class RankingEngine implements AutoCloseable {
         return config;
     }
 
+    /** The options this engine was built with. */
+    public EngineOptions options() {
+        return options;
+    }
+
     /** The RANDOM selection rule's seed for candidate {@code index} of a request at {@code requestTimeMs}. */
     public static long salt(long requestTimeMs, int index) {
         return requestTimeMs * 0x9E3779B97F4A7C15L + index;
@@ -73,11 +122,21 @@ public final class RankingEngine implements AutoCloseable {
      * @param candidates    {@code (n, dEmb)} row-major float embeddings
      * @param n             number of candidates, ≥ 0
      * @param explain       whether to return each candidate's selected tokens
-     * @throws IllegalArgumentException when {@code candidates} is not {@code n · dEmb} long or holds a non-finite value
+     * @return per candidate one probability per head; {@link RankResult#selectionNanos()} is the wall time of preparing
+     *         the history plus the selection's share of the workers' time, {@link RankResult#forwardNanos()} the rest
+     * @throws IllegalArgumentException when {@code candidates} is not {@code n · dEmb} long or holds a non-finite value,
+     *                                  or a token of the user's sequences has an action bit or surface the model lacks
+     * @throws IllegalStateException    after {@link #close()}
      */
     public RankResult rank(UserSequences user, long requestTimeMs, float[] candidates, int n, boolean explain) {
+        if (closed) {
+            throw new IllegalStateException("the ranking engine is closed");
+        }
+        if (user == null || candidates == null) {
+            throw new IllegalArgumentException("user and candidates must be set");
+        }
         int e = config.dEmb();
-        if (n < 0 || candidates.length != n * e) {
+        if (n < 0 || candidates.length != (long) n * e) {
             throw new IllegalArgumentException("candidates has " + candidates.length + " values, expected " + n + " × " + e);
         }
         for (int i = 0; i < candidates.length; i++) {
@@ -85,48 +144,80 @@ public final class RankingEngine implements AutoCloseable {
                 throw new IllegalArgumentException("candidate " + i / e + " value " + i % e + " is " + candidates[i]);
             }
         }
-        int heads = config.heads().size();
-        float[] dense = new float[config.denseDim()];
-        DenseFeatures.write(user.realtime().size(), user.lifelong().size(), user.impressions().size(), requestTimeMs, dense, 0);
-        long t0 = System.nanoTime();
-        PreparedHistory prepared = PreparedHistory.of(user);
-        Selection selection = selector.newSelection();
-        List<List<Token>> sAll = new ArrayList<>(n);
-        List<List<RankResult.Picked>> picked = explain ? new ArrayList<>(n) : null;
-        float[] candidate = new float[e];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(candidates, i * e, candidate, 0, e);
-            List<Token> tokens = new ArrayList<>();
-            if (config.sequence()) {
-                selector.select(prepared, candidate, salt(requestTimeMs, i), selection);
-                List<RankResult.Picked> p = explain ? new ArrayList<>() : null;
-                for (int k = 0; k < selection.size(); k++) {
-                    Token t = selection.token(user, k);
-                    tokens.add(t);
-                    if (p != null) {
-                        p.add(new RankResult.Picked(selection.part(k), selection.index(k), t.itemId(), t.timestampMs(), t.actions() & 0xff));
-                    }
-                }
-                if (picked != null) {
-                    picked.add(List.copyOf(p));
-                }
-            } else if (picked != null) {
-                picked.add(List.of());
+        float[] all = new float[DenseFeatures.DIM];
+        DenseFeatures.write(user.realtime().size(), user.lifelong().size(), user.impressions().size(), requestTimeMs, all, 0);
+        float[] dense = new float[denseSource.length];
+        for (int i = 0; i < dense.length; i++) {
+            dense[i] = all[denseSource[i]];
+        }
+        PreparedRequest ctx = contexts.poll();
+        if (ctx == null) {
+            ctx = new PreparedRequest(weights, options.threads());
+        }
+        try {
+            long t0 = System.nanoTime();
+            ctx.begin(user, requestTimeMs, candidates, n, explain, dense);
+            if (ctx.projected) {
+                int chunks = ctx.projectChunks();
+                PreparedRequest c = ctx;
+                inParallel(ctx, Math.min(options.threads(), chunks), i -> c.workers[i].drainProjection());
             }
-            sAll.add(tokens);
+            long prepare = System.nanoTime() - t0;
+            int groups = (n + Worker.GROUP - 1) / Worker.GROUP;
+            int tasks = Math.max(1, Math.min(options.threads(), groups));
+            PreparedRequest c = ctx;
+            inParallel(ctx, tasks, i -> c.workers[i].drain());
+            long wall = System.nanoTime() - t0;
+            long sel = 0;
+            for (int i = 0; i < tasks; i++) {
+                sel += ctx.workers[i].selectionNanos;
+            }
+            long selection = Math.min(wall, prepare + sel / tasks);
+            float[] out = ctx.out;
+            List<List<RankResult.Picked>> picked = explain ? Arrays.asList(ctx.picked) : null;
+            return new RankResult(config.heads(), out, selection, wall - selection, picked);
+        } finally {
+            ctx.end();
+            contexts.offer(ctx);
         }
-        long t1 = System.nanoTime();
-        float[] out = new float[n * heads];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(candidates, i * e, candidate, 0, e);
-            float[] p = ScalarForward.score(checkpoint, sAll.get(i), candidate, dense);
-            System.arraycopy(p, 0, out, i * heads, heads);
-        }
-        long t2 = System.nanoTime();
-        return new RankResult(config.heads(), out, t1 - t0, t2 - t1, picked);
     }
 
+    /** Runs {@code body(i)} for i in [0, tasks): i = 0 on the caller, the others on the pool; waits for all. */
+    private void inParallel(PreparedRequest ctx, int tasks, java.util.function.IntConsumer body) {
+        Future<?>[] futures = new Future<?>[Math.max(0, tasks - 1)];
+        for (int i = 1; i < tasks; i++) {
+            int id = i;
+            futures[i - 1] = pool.submit(() -> body.accept(id));
+        }
+        RuntimeException failure = null;
+        try {
+            body.accept(0);
+        } catch (RuntimeException ex) {
+            failure = ex;
+        }
+        for (Future<?> f : futures) { // always wait: the workers use ctx until they return
+            try {
+                f.get();
+            } catch (ExecutionException ex) {
+                if (failure == null) {
+                    failure = ex.getCause() instanceof RuntimeException re ? re : new IllegalStateException(ex.getCause());
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while ranking", ex);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Stops the worker pool (running requests finish first). Idempotent. */
     @Override
     public void close() {
+        closed = true;
+        if (pool != null) {
+            pool.shutdown();
+        }
     }
 }
