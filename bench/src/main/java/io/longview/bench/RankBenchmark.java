@@ -241,9 +241,9 @@ public final class RankBenchmark {
                 descriptions.put(id, path.description());
                 for (int n : c.candidates()) {
                     SyntheticRequest r = full.withCandidates(n);
-                    Cell cell = measure(path, r, c, ck.config(), selected, log);
-                    cells.add(cell);
-                    scores.put(id + "/" + n, path.rank(r, new RankPath.StageNanos()));
+                    float[][] last = new float[1][];
+                    cells.add(measure(path, r, c, ck.config(), selected, log, last));
+                    scores.put(id + "/" + n, last[0]);
                 }
             }
         }
@@ -257,7 +257,9 @@ public final class RankBenchmark {
         return new Report(c, ck.config(), selected, peaks, withDiffs, descriptions);
     }
 
-    private static Cell measure(RankPath path, SyntheticRequest r, Config c, ModelConfig model, int selected, PrintStream log) {
+    /** Warm-up and measured iterations of one cell; {@code lastScores[0]} receives the scores of the last iteration. */
+    private static Cell measure(RankPath path, SyntheticRequest r, Config c, ModelConfig model, int selected, PrintStream log,
+                                float[][] lastScores) {
         boolean naive = path.id().equals("a");
         int warmup = naive ? Math.min(1, c.warmup()) : c.warmup();
         int iterations = naive ? Math.min(c.naiveIterations(), c.iterations()) : c.iterations();
@@ -274,7 +276,7 @@ public final class RankBenchmark {
         while (done < iterations && (done < MIN_ITERATIONS || System.nanoTime() - start < budget)) {
             stages.clear();
             long t0 = System.nanoTime();
-            path.rank(r, stages);
+            lastScores[0] = path.rank(r, stages);
             long t = System.nanoTime() - t0;
             total.recordValue(t);
             selection.recordValue(Math.max(stages.selection, 0));
