@@ -58,7 +58,6 @@ final class Worker {
     private final float[] hid;                 // (T, dFf)
     private final float[] attScratch;          // VectorKernels.attentionScratch(T, d)
     private final float[] pooled;              // (d)
-    private final float[] qkvRow;              // (3d) one token's layer-0 Q|K|V
     private final float[] qkvCand;             // (3d) the candidate's share of it
 
     // ranker
@@ -98,7 +97,6 @@ final class Worker {
         hid = new float[t * Math.max(1, w.dFf)];
         attScratch = new float[VectorKernels.attentionScratch(t, d)];
         pooled = new float[d];
-        qkvRow = new float[3 * d];
         qkvCand = new float[3 * d];
         r0 = new float[GROUP * w.rankerIn];
         rr = new float[GROUP * w.rankerIn];
@@ -307,11 +305,11 @@ final class Worker {
                 for (int i = 0; i < t; i++) {
                     int p = selPart[i];
                     int idx = selIdx[i];
-                    VectorKernels.sumRows(qkvRow, 0, r.qkv[p], idx * dq, w.qkvBase, r.baseRow[p][idx] * dq, w.qkvPos, i * dq,
-                            qkvCand, 0, dq);
-                    System.arraycopy(qkvRow, 0, q, i * d, d);
-                    System.arraycopy(qkvRow, d, k, i * d, d);
-                    System.arraycopy(qkvRow, 2 * d, v, i * d, d);
+                    int a = idx * dq, b = r.baseRow[p][idx] * dq, ps = i * dq;
+                    float[] tok = r.qkv[p];
+                    VectorKernels.sumRows(q, i * d, tok, a, w.qkvBase, b, w.qkvPos, ps, qkvCand, 0, d);
+                    VectorKernels.sumRows(k, i * d, tok, a + d, w.qkvBase, b + d, w.qkvPos, ps + d, qkvCand, d, d);
+                    VectorKernels.sumRows(v, i * d, tok, a + 2 * d, w.qkvBase, b + 2 * d, w.qkvPos, ps + 2 * d, qkvCand, 2 * d, d);
                 }
             }
             for (int l = 0; l < w.layers; l++) {
