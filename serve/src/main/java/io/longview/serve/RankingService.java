@@ -240,7 +240,8 @@ public final class RankingService implements AutoCloseable {
     }
 
     /**
-     * Loads {@code file} (null: the file the serving model came from) and, if it loads and fits, swaps it in; requests
+     * Loads {@code file} (null: the configured {@link ServeConfig#checkpoint()}, e.g. after a deploy overwrote it) and,
+     * if it loads and fits, swaps it in; requests
      * in flight finish on the old model, which is closed after them. A file that fails leaves the old model serving.
      *
      * @throws ApiException 422 {@code bad_checkpoint} naming the file and what is wrong
@@ -248,7 +249,7 @@ public final class RankingService implements AutoCloseable {
     public ObjectNode reload(Path file) {
         synchronized (reloadLock) {
             LoadedModel old = model.peek();
-            Path target = file == null ? old.file() : file;
+            Path target = file == null ? config.checkpoint() : file;
             LoadedModel next;
             try {
                 next = LoadedModel.load(target, engineOptions, config.headWeights(), generation.get() + 1);

@@ -8,7 +8,7 @@ import java.util.Map;
  * How {@code longview serve} runs. Start from {@link #defaults(Path)} and change what you need with the withers.
  *
  * @param checkpoint        the checkpoint file ({@code .lvck}) loaded at start; {@code POST /admin/reload} without a
- *                          body re-reads the file the serving model came from
+ *                          body re-reads it
  * @param host              interface to bind ({@code 0.0.0.0} for all)
  * @param port              TCP port; 0 picks a free one ({@link LongviewServer#port()} tells which)
  * @param rankConcurrency   {@code /v1/rank} requests computed at once

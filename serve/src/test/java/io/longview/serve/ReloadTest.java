@@ -36,7 +36,7 @@ class ReloadTest {
     }
 
     @Test
-    void reloadSwapsTheModelAndDefaultsToTheServingFile() {
+    void reloadSwapsTheModelAndDefaultsToTheConfiguredFile() {
         TestServer.Response r = t.post("/admin/reload", "{\"checkpoint\":\"" + t.checkpointB + "\"}");
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         assertThat(model(r)).isEqualTo("test-b");
@@ -46,7 +46,7 @@ class ReloadTest {
 
         TestServer.Response again = t.post("/admin/reload", null);
         assertThat(again.status()).as(again.text()).isEqualTo(200);
-        assertThat(model(again)).isEqualTo("test-b");
+        assertThat(model(again)).isEqualTo("test-a");
         assertThat(again.json().get("model").get("generation").asLong()).isEqualTo(3);
         assertThat(t.get("/metrics").text()).contains("longview_model_reloads_total{result=\"ok\"} 2.0");
     }

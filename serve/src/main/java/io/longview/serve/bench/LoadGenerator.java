@@ -160,8 +160,7 @@ public final class LoadGenerator {
         for (int n : config.candidates()) {
             List<byte[]> bodies = bodies(config, n, 64);
             for (int c : config.clients()) {
-                cell(client, rank, bodies, c, config.warmup());
-                Row r = cell(client, rank, bodies, c, config.measure());
+                Row r = cell(client, rank, bodies, c, config.warmup(), config.measure());
                 Row row = new Row(n, c, r.requests, r.errors, r.seconds, r.p50Ms, r.p99Ms, r.maxMs);
                 log.printf(Locale.ROOT, "%d candidates, %d clients: %,d requests, %.1f req/s, p50 %.1f ms, p99 %.1f ms, %d errors%n",
                         n, c, row.requests(), row.throughput(), row.p50Ms(), row.p99Ms(), row.errors());
@@ -190,35 +189,45 @@ public final class LoadGenerator {
         return out;
     }
 
-    /** One cell: {@code clients} threads in a closed loop for {@code duration}. */
-    private static Row cell(HttpClient client, URI uri, List<byte[]> bodies, int clients, Duration duration) {
-        long end = System.nanoTime() + duration.toNanos();
+    /**
+     * One cell: {@code clients} threads in one closed loop for {@code warmup + measure}; only requests sent after the
+     * warm-up count (each client sends at least one), and the window ends when the last of them is answered.
+     */
+    private static Row cell(HttpClient client, URI uri, List<byte[]> bodies, int clients, Duration warmup, Duration measure) {
+        long measureStart = System.nanoTime() + warmup.toNanos();
+        long end = measureStart + measure.toNanos();
         AtomicLong errors = new AtomicLong();
+        AtomicLong lastAnswer = new AtomicLong(measureStart);
         Histogram[] hist = new Histogram[clients];
         Thread[] threads = new Thread[clients];
-        long start = System.nanoTime();
         for (int t = 0; t < clients; t++) {
             Histogram h = hist[t] = new Histogram(3_600_000_000L, 3); // microseconds, up to 1 h
             int id = t;
             threads[t] = Thread.ofPlatform().name("bench-client-" + t).start(() -> {
                 int next = id * 7;
-                while (System.nanoTime() < end) {
+                // every client gets at least one measured request, however slow the server
+                while (System.nanoTime() < end || h.getTotalCount() == 0) {
                     HttpRequest req = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                            .timeout(Duration.ofMinutes(2))
+                            .timeout(Duration.ofMinutes(5))
                             .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(next++ % bodies.size()))).build();
                     long t0 = System.nanoTime();
+                    boolean ok = false;
                     try {
-                        HttpResponse<byte[]> resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
-                        if (resp.statusCode() != 200) {
-                            errors.incrementAndGet();
-                        }
+                        ok = client.send(req, HttpResponse.BodyHandlers.ofByteArray()).statusCode() == 200;
                     } catch (IOException | RuntimeException e) {
-                        errors.incrementAndGet();
+                        ok = false;
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
                     } finally {
-                        h.recordValue(Math.min(h.getHighestTrackableValue(), Math.max(1, (System.nanoTime() - t0) / 1000)));
+                        long t1 = System.nanoTime();
+                        if (t0 >= measureStart) {
+                            h.recordValue(Math.min(h.getHighestTrackableValue(), Math.max(1, (t1 - t0) / 1000)));
+                            lastAnswer.accumulateAndGet(t1, Math::max);
+                        }
+                    }
+                    if (!ok) {
+                        errors.incrementAndGet(); // warm-up errors count too: there must be none
                     }
                 }
             });
@@ -231,11 +240,11 @@ public final class LoadGenerator {
                 throw new IllegalStateException("interrupted", e);
             }
         }
-        double secs = (System.nanoTime() - start) / 1e9;
         Histogram all = new Histogram(3_600_000_000L, 3); // microseconds
         for (Histogram h : hist) {
             all.add(h);
         }
+        double secs = Math.max(1e-9, (lastAnswer.get() - measureStart) / 1e9);
         return new Row(0, clients, all.getTotalCount(), errors.get(), secs, all.getValueAtPercentile(50) / 1e3,
                 all.getValueAtPercentile(99) / 1e3, all.getMaxValue() / 1e3);
     }
