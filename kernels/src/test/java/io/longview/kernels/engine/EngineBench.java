@@ -15,7 +15,8 @@ import java.util.Locale;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp kernels/target/classes:kernels/target/test-classes:$HOME/.m2/repository/io/longview/longview-core/0.1.0-SNAPSHOT/longview-core-0.1.0-SNAPSHOT.jar io.longview.kernels.engine.EngineBench [N ...]
  * </pre>
- * Add {@code -Dlongview.kernels=scalar} for the scalar kernels, {@code -Dbench.threads=1,2}, {@code -Dbench.requests=30}.
+ * Add {@code -Dlongview.kernels=scalar} for the scalar kernels, {@code -Dbench.threads=1,2}, {@code -Dbench.requests=30};
+ * {@code -Dbench.reference=true} times the former implementation (CandidateSelector + ScalarForward) instead.
  */
 public final class EngineBench {
     private EngineBench() {
@@ -29,6 +30,17 @@ public final class EngineBench {
         UserSequences user = EngineFixtures.user(12, 16_000, 100, 100, ck.config().surfaces());
         System.out.printf(Locale.ROOT, "JDK %s, %d CPUs, kernels %s; history 16000+100+100; %d requests per row%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), VectorKernels.implementation(), requests);
+        if (Boolean.getBoolean("bench.reference")) { // the former implementation: CandidateSelector + ScalarForward per candidate
+            for (int n : ns) {
+                float[] cands = EngineFixtures.candidates(n, n, user);
+                EngineFixtures.reference(ck, user, EngineFixtures.NOW, cands, n);
+                long t0 = System.nanoTime();
+                EngineFixtures.reference(ck, user, EngineFixtures.NOW, cands, n);
+                System.out.printf(Locale.ROOT, "reference (CandidateSelector + ScalarForward, 1 thread)  N %5d: %8.2f ms%n", n,
+                        (System.nanoTime() - t0) / 1e6);
+            }
+            return;
+        }
         for (int t : threads) {
             try (RankingEngine engine = RankingEngine.of(ck, new EngineOptions(t))) {
                 for (int n : ns) {
