@@ -86,12 +86,22 @@ public final class LoadGenerator {
         }
     }
 
-    /** One measured cell. */
+    /**
+     * One measured cell.
+     *
+     * @param serverMs the server's own mean time per rank request in this cell (warm-up included), from its
+     *                 {@code /metrics}: store read, selection, forward; NaN when the server exposes none
+     */
     public record Row(int candidates, int clients, long requests, long errors, double seconds, double p50Ms, double p99Ms,
-                      double maxMs) {
+                      double maxMs, ServerTime serverMs) {
         public double throughput() {
             return requests / seconds;
         }
+    }
+
+    /** Mean milliseconds per rank request inside the server, from the deltas of its metrics over a cell. */
+    public record ServerTime(double storeRead, double selection, double forward) {
+        static final ServerTime NONE = new ServerTime(Double.NaN, Double.NaN, Double.NaN);
     }
 
     /** All cells, and where they were measured. */
@@ -104,12 +114,16 @@ public final class LoadGenerator {
         public String markdown() {
             StringBuilder sb = new StringBuilder();
             sb.append("POST /v1/rank, closed loop, against ").append(target).append('\n').append('\n');
-            sb.append("| candidates | clients | requests | req/s | candidates/s | p50 ms | p99 ms | max ms | errors |\n");
-            sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            sb.append("| candidates | clients | requests | req/s | candidates/s | p50 ms | p99 ms | max ms | errors "
+                    + "| server: store read ms | selection ms | forward ms |\n");
+            sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Row r : rows) {
-                sb.append(String.format(Locale.ROOT, "| %d | %d | %,d | %.1f | %,.0f | %.1f | %.1f | %.1f | %d |%n", r.candidates, r.clients,
-                        r.requests, r.throughput(), r.throughput() * r.candidates, r.p50Ms, r.p99Ms, r.maxMs, r.errors));
+                sb.append(String.format(Locale.ROOT, "| %d | %d | %,d | %.1f | %,.0f | %.1f | %.1f | %.1f | %d | %.2f | %.1f | %.1f |%n",
+                        r.candidates, r.clients, r.requests, r.throughput(), r.throughput() * r.candidates, r.p50Ms, r.p99Ms, r.maxMs,
+                        r.errors, r.serverMs.storeRead(), r.serverMs.selection(), r.serverMs.forward()));
             }
+            sb.append("\nLatency is end to end (client send to full answer); the server columns are its mean time per rank request in\n"
+                    + "the cell (from /metrics), the rest is queueing, HTTP and JSON.\n");
             return sb.toString();
         }
     }
@@ -156,12 +170,14 @@ public final class LoadGenerator {
     private static Result measureAll(Config config, String target, String url, java.io.PrintStream log) {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         URI rank = URI.create(url.replaceAll("/+$", "") + "/v1/rank");
+        URI metrics = URI.create(url.replaceAll("/+$", "") + "/metrics");
         List<Row> rows = new ArrayList<>();
         for (int n : config.candidates()) {
             List<byte[]> bodies = bodies(config, n, 64);
             for (int c : config.clients()) {
+                double[] before = scrape(client, metrics);
                 Row r = cell(client, rank, bodies, c, config.warmup(), config.measure());
-                Row row = new Row(n, c, r.requests, r.errors, r.seconds, r.p50Ms, r.p99Ms, r.maxMs);
+                Row row = new Row(n, c, r.requests, r.errors, r.seconds, r.p50Ms, r.p99Ms, r.maxMs, serverTime(before, scrape(client, metrics)));
                 log.printf(Locale.ROOT, "%d candidates, %d clients: %,d requests, %.1f req/s, p50 %.1f ms, p99 %.1f ms, %d errors%n",
                         n, c, row.requests(), row.throughput(), row.p50Ms(), row.p99Ms(), row.errors());
                 rows.add(row);
@@ -246,7 +262,47 @@ public final class LoadGenerator {
         }
         double secs = Math.max(1e-9, (lastAnswer.get() - measureStart) / 1e9);
         return new Row(0, clients, all.getTotalCount(), errors.get(), secs, all.getValueAtPercentile(50) / 1e3,
-                all.getValueAtPercentile(99) / 1e3, all.getMaxValue() / 1e3);
+                all.getValueAtPercentile(99) / 1e3, all.getMaxValue() / 1e3, ServerTime.NONE);
+    }
+
+    private static final String[] SERIES = {"longview_rank_selection_seconds_count", "longview_rank_store_read_seconds_sum",
+            "longview_rank_selection_seconds_sum", "longview_rank_forward_seconds_sum"};
+
+    /** The rank count and time sums from the server's /metrics, or null when it has none. */
+    private static double[] scrape(HttpClient client, URI metrics) {
+        try {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return null;
+            }
+            double[] v = new double[SERIES.length];
+            java.util.Arrays.fill(v, Double.NaN);
+            for (String line : r.body().split("\n")) {
+                for (int i = 0; i < SERIES.length; i++) {
+                    if (line.startsWith(SERIES[i] + " ")) {
+                        v[i] = Double.parseDouble(line.substring(SERIES[i].length() + 1).trim());
+                    }
+                }
+            }
+            return v;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static ServerTime serverTime(double[] before, double[] after) {
+        if (before == null || after == null) {
+            return ServerTime.NONE;
+        }
+        double n = after[0] - before[0];
+        if (!(n > 0)) {
+            return ServerTime.NONE;
+        }
+        return new ServerTime((after[1] - before[1]) / n * 1e3, (after[2] - before[2]) / n * 1e3, (after[3] - before[3]) / n * 1e3);
     }
 
     private static void deleteTree(Path dir) {

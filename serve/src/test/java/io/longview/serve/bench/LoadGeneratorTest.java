@@ -23,7 +23,11 @@ class LoadGeneratorTest {
         for (LoadGenerator.Row row : r.rows()) {
             assertThat(row.requests()).isPositive();
             assertThat(row.p99Ms()).isGreaterThanOrEqualTo(row.p50Ms()).isPositive();
+            // the server's own split, from its /metrics
+            assertThat(row.serverMs().selection()).isFinite().isPositive();
+            assertThat(row.serverMs().forward()).isFinite().isPositive();
+            assertThat(row.serverMs().selection() + row.serverMs().forward()).isLessThan(row.maxMs());
         }
-        assertThat(r.markdown()).contains("| candidates | clients | requests | req/s |", "| 20 | 2 |");
+        assertThat(r.markdown()).contains("| candidates | clients | requests | req/s |", "selection ms | forward ms |", "| 20 | 2 |");
     }
 }
