@@ -478,7 +478,7 @@ final class PanamaKernelSupport implements KernelSupport {
     }
 
     /**
-     * Query rows in pairs, all in registers but the score rows: the pair's causal scores against Kᵀ (vectorized over
+     * Query rows in quads (then pairs for the last rows), all in registers but the score rows: their causal scores against Kᵀ (vectorized over
      * keys, FMA); per row the running maximum over its keys, then one pass of exponentials with the running
      * normalizer (masked beyond the row's position: the causal mask); then P·V for the pair (FMA), each output row
      * scaled by its 1 / normalizer. At T ≤ 192 a row of scores is one L1-resident block, so the online softmax needs no
@@ -490,8 +490,8 @@ final class PanamaKernelSupport implements KernelSupport {
             return;
         }
         int tp = roundUp(t, L);
-        int sOff = d * tp;          // (2, tp) raw scores of the pair
-        int pOff = sOff + 2 * tp;   // (2, tp) unnormalized weights, zero beyond each row's position
+        int sOff = d * tp;          // (4, tp) raw scores of the rows in flight
+        int pOff = sOff + 4 * tp;   // (4, tp) unnormalized weights, zero beyond each row's position
         for (int j = 0; j < t; j++) { // Kᵀ, zero padded
             for (int c = 0; c < d; c++) {
                 scratch[c * tp + j] = k[j * d + c];
@@ -503,7 +503,31 @@ final class PanamaKernelSupport implements KernelSupport {
             }
         }
         int c4 = d - d % (4 * L);
-        for (int i0 = 0; i0 < t; i0 += 2) {
+        int c2 = d - d % (2 * L);
+        int i0 = 0;
+        for (; i0 + 4 <= t; i0 += 4) { // quads: each Kᵀ and V vector loaded once per four query rows
+            int n = i0 + 4;
+            int np = roundUp(n, L);
+            int kb = 0;
+            for (; kb + 2 * L <= np; kb += 2 * L) {
+                scoreBody4x2(q, i0 * d, d, scratch, tp, kb, scale, sOff);
+            }
+            for (; kb < np; kb += L) {
+                scoreBody4x1(q, i0 * d, d, scratch, tp, kb, scale, sOff);
+            }
+            float i0v = softmaxRow(scratch, sOff, i0 + 1, np, pOff);
+            float i1v = softmaxRow(scratch, sOff + tp, i0 + 2, np, pOff + tp);
+            float i2v = softmaxRow(scratch, sOff + 2 * tp, i0 + 3, np, pOff + 2 * tp);
+            float i3v = softmaxRow(scratch, sOff + 3 * tp, i0 + 4, np, pOff + 3 * tp);
+            for (int col = 0; col < c2; col += 2 * L) {
+                pvBody4x2(scratch, pOff, tp, n, v, d, col, out, i0 * d, i0v, i1v, i2v, i3v);
+            }
+            pvTail(scratch, pOff, n, v, d, c2, out, i0 * d, i0v);
+            pvTail(scratch, pOff + tp, n, v, d, c2, out, (i0 + 1) * d, i1v);
+            pvTail(scratch, pOff + 2 * tp, n, v, d, c2, out, (i0 + 2) * d, i2v);
+            pvTail(scratch, pOff + 3 * tp, n, v, d, c2, out, (i0 + 3) * d, i3v);
+        }
+        for (; i0 < t; i0 += 2) {
             int rows = Math.min(2, t - i0);
             int n = i0 + rows;          // keys the pair sees
             int np = roundUp(n, L);
@@ -629,6 +653,96 @@ final class PanamaKernelSupport implements KernelSupport {
             }
             out[oa + col] = s * ia;
         }
+    }
+
+    /** Scores of query rows qa .. qa+3d against keys kb .. kb+2L: 8 accumulators. */
+    private static void scoreBody4x2(float[] q, int qa, int d, float[] kt, int tp, int kb, float scale, int sOff) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), b0 = FloatVector.zero(F), b1 = FloatVector.zero(F);
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), e0 = FloatVector.zero(F), e1 = FloatVector.zero(F);
+        int qb = qa + d, qc = qb + d, qd = qc + d;
+        for (int c = 0; c < d; c++) {
+            int ki = c * tp + kb;
+            FloatVector k0 = FloatVector.fromArray(F, kt, ki);
+            FloatVector k1 = FloatVector.fromArray(F, kt, ki + L);
+            FloatVector x = FloatVector.broadcast(F, q[qa + c]);
+            a0 = k0.fma(x, a0);
+            a1 = k1.fma(x, a1);
+            x = FloatVector.broadcast(F, q[qb + c]);
+            b0 = k0.fma(x, b0);
+            b1 = k1.fma(x, b1);
+            x = FloatVector.broadcast(F, q[qc + c]);
+            c0 = k0.fma(x, c0);
+            c1 = k1.fma(x, c1);
+            x = FloatVector.broadcast(F, q[qd + c]);
+            e0 = k0.fma(x, e0);
+            e1 = k1.fma(x, e1);
+        }
+        int s = sOff + kb;
+        a0.mul(scale).intoArray(kt, s);
+        a1.mul(scale).intoArray(kt, s + L);
+        s += tp;
+        b0.mul(scale).intoArray(kt, s);
+        b1.mul(scale).intoArray(kt, s + L);
+        s += tp;
+        c0.mul(scale).intoArray(kt, s);
+        c1.mul(scale).intoArray(kt, s + L);
+        s += tp;
+        e0.mul(scale).intoArray(kt, s);
+        e1.mul(scale).intoArray(kt, s + L);
+    }
+
+    private static void scoreBody4x1(float[] q, int qa, int d, float[] kt, int tp, int kb, float scale, int sOff) {
+        FloatVector a = FloatVector.zero(F), b = FloatVector.zero(F), c = FloatVector.zero(F), e = FloatVector.zero(F);
+        int qb = qa + d, qc = qb + d, qd = qc + d;
+        for (int i = 0; i < d; i++) {
+            FloatVector kv = FloatVector.fromArray(F, kt, i * tp + kb);
+            a = kv.fma(FloatVector.broadcast(F, q[qa + i]), a);
+            b = kv.fma(FloatVector.broadcast(F, q[qb + i]), b);
+            c = kv.fma(FloatVector.broadcast(F, q[qc + i]), c);
+            e = kv.fma(FloatVector.broadcast(F, q[qd + i]), e);
+        }
+        int s = sOff + kb;
+        a.mul(scale).intoArray(kt, s);
+        b.mul(scale).intoArray(kt, s + tp);
+        c.mul(scale).intoArray(kt, s + 2 * tp);
+        e.mul(scale).intoArray(kt, s + 3 * tp);
+    }
+
+    /** Four output rows (weights at pa + r·stride), columns col .. col+2L: Σ_j p[r, j] · v[j, ·], scaled per row. */
+    private static void pvBody4x2(float[] p, int pa, int stride, int n, float[] v, int d, int col, float[] out, int oa,
+                                  float i0, float i1, float i2, float i3) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), b0 = FloatVector.zero(F), b1 = FloatVector.zero(F);
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), e0 = FloatVector.zero(F), e1 = FloatVector.zero(F);
+        int pb = pa + stride, pc = pb + stride, pd = pc + stride;
+        for (int j = 0; j < n; j++) {
+            int vi = j * d + col;
+            FloatVector w0 = FloatVector.fromArray(F, v, vi);
+            FloatVector w1 = FloatVector.fromArray(F, v, vi + L);
+            FloatVector x = FloatVector.broadcast(F, p[pa + j]);
+            a0 = w0.fma(x, a0);
+            a1 = w1.fma(x, a1);
+            x = FloatVector.broadcast(F, p[pb + j]);
+            b0 = w0.fma(x, b0);
+            b1 = w1.fma(x, b1);
+            x = FloatVector.broadcast(F, p[pc + j]);
+            c0 = w0.fma(x, c0);
+            c1 = w1.fma(x, c1);
+            x = FloatVector.broadcast(F, p[pd + j]);
+            e0 = w0.fma(x, e0);
+            e1 = w1.fma(x, e1);
+        }
+        int o = oa + col;
+        a0.mul(i0).intoArray(out, o);
+        a1.mul(i0).intoArray(out, o + L);
+        o += d;
+        b0.mul(i1).intoArray(out, o);
+        b1.mul(i1).intoArray(out, o + L);
+        o += d;
+        c0.mul(i2).intoArray(out, o);
+        c1.mul(i2).intoArray(out, o + L);
+        o += d;
+        e0.mul(i3).intoArray(out, o);
+        e1.mul(i3).intoArray(out, o + L);
     }
 
     /** Scores of query rows qa, qa+d against keys kb .. kb+4L: 8 accumulators. */

@@ -195,7 +195,7 @@ public final class VectorKernels {
         checkNonNegative("t", t);
         checkPositive("d", d);
         long tp = (t + 15L) / 16 * 16;
-        long n = d * tp + 3 * tp + 2L * t + 2;
+        long n = d * tp + 8 * tp + 2;
         if (n > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("attention scratch for t " + t + ", d " + d + " does not fit an array");
         }
