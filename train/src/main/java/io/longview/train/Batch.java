@@ -67,12 +67,46 @@ public final class Batch {
         return new Batch(size, config.seqLen(), config.dEmb(), config.denseDim(), config.heads().size(), maxNegatives);
     }
 
-    /** Checks every example against {@code config} (shapes, lengths, surfaces, counts); call before a forward pass. */
+    /**
+     * This batch with T cut to its longest example ({@code max(lengths)}, at least 1): the same examples without the
+     * padding columns no example uses, so that a batch of short sequences (the RT-only rows, users with short
+     * histories) costs T'² instead of T² in attention. Padding never reaches a real row (causal and key-padding
+     * masks), so the outputs of the real rows are the same up to float rounding. Returns this batch when nothing
+     * can be cut.
+     */
+    public Batch trimmed() {
+        int t = 1;
+        for (int b = 0; b < size; b++) {
+            t = Math.max(t, lengths[b]);
+        }
+        if (t >= seqLen) {
+            return this;
+        }
+        Batch c = new Batch(size, t, dEmb, denseDim, heads, maxNegatives);
+        for (int b = 0; b < size; b++) {
+            System.arraycopy(tokens, b * seqLen * dEmb, c.tokens, b * t * dEmb, t * dEmb);
+            System.arraycopy(actions, b * seqLen, c.actions, b * t, t);
+            System.arraycopy(surfaces, b * seqLen, c.surfaces, b * t, t);
+        }
+        System.arraycopy(lengths, 0, c.lengths, 0, size);
+        System.arraycopy(candidates, 0, c.candidates, 0, candidates.length);
+        System.arraycopy(dense, 0, c.dense, 0, dense.length);
+        System.arraycopy(labels, 0, c.labels, 0, labels.length);
+        System.arraycopy(negatives, 0, c.negatives, 0, negatives.length);
+        System.arraycopy(negativeCounts, 0, c.negativeCounts, 0, size);
+        System.arraycopy(userIds, 0, c.userIds, 0, size);
+        return c;
+    }
+
+    /**
+     * Checks every example against {@code config} (shapes, lengths, surfaces, counts); call before a forward pass.
+     * T may be below the model's {@code seqLen} ({@link #trimmed()}); positions then use the first T rows of E_pos.
+     */
     public void validate(ModelConfig config) {
-        if (seqLen != config.seqLen() || dEmb != config.dEmb() || denseDim != config.denseDim()
+        if (seqLen > config.seqLen() || dEmb != config.dEmb() || denseDim != config.denseDim()
                 || heads != config.heads().size()) {
             throw new IllegalArgumentException("batch shaped (seq " + seqLen + ", emb " + dEmb + ", dense " + denseDim
-                    + ", heads " + heads + "), model expects (seq " + config.seqLen() + ", emb " + config.dEmb()
+                    + ", heads " + heads + "), model expects (seq ≤ " + config.seqLen() + ", emb " + config.dEmb()
                     + ", dense " + config.denseDim() + ", heads " + config.heads().size() + ")");
         }
         for (int b = 0; b < size; b++) {

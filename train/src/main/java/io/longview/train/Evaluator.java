@@ -141,7 +141,7 @@ public final class Evaluator {
                       List<float[]> labs) {
         float[] p;
         try (NDManager step = model.manager().newSubManager()) {
-            p = model.forward(step, batch).probabilities().toFloatArray();
+            p = model.forward(step, batch.trimmed()).probabilities().toFloatArray();
         }
         long[] id = new long[2 * n];
         System.arraycopy(users, 0, id, 0, n);

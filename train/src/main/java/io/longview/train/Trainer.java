@@ -319,7 +319,7 @@ public final class Trainer {
                     }
                 }
                 float lr = schedule.getNewValue(stepsTaken + 1);
-                float loss = forwardBackward(batch, lr);
+                float loss = forwardBackward(batch.trimmed(), lr);
                 adamW(lr);
                 stepsTaken++;
                 stepLoss.add((double) loss);

@@ -200,7 +200,7 @@ public final class TransActModel implements AutoCloseable {
     /** Token encoding and the encoder layers: (B, T, D). */
     private NDArray encode(NDManager step, Batch batch, NDArray cand) {
         int bs = batch.size();
-        int t = config.seqLen();
+        int t = batch.seqLen();
         int e = config.dEmb();
         int d = config.dModel();
         NDArray tokens = step.create(batch.tokens(), new Shape(bs, t, e));            // (B, T, E)
@@ -227,7 +227,7 @@ public final class TransActModel implements AutoCloseable {
         }
         x = x.add(step.create(act, new Shape(bs, t, nAct)).matMul(p("E_act")))
                 .add(step.create(surf, new Shape(bs, t, nSurf)).matMul(p("E_surf")))
-                .add(p("E_pos"));
+                .add(positions(step, t));
 
         // additive masks: causal (1, T, T) and key padding (B, 1, T)
         float[] causal = new float[t * t];
@@ -258,10 +258,21 @@ public final class TransActModel implements AutoCloseable {
         return x;
     }
 
+    /** E_pos, or its first {@code t} rows for a trimmed batch (the slice lives in {@code step}, autograd intact). */
+    private NDArray positions(NDManager step, int t) {
+        NDArray ePos = p("E_pos");
+        if (t == config.seqLen()) {
+            return ePos;
+        }
+        NDArray slice = ePos.get(new ai.djl.ndarray.index.NDIndex("0:" + t));
+        slice.attach(step);                                                           // else it stays in the model's manager
+        return slice;
+    }
+
     /** Max over real rows; (B, D), zero for an empty sequence. */
     private NDArray pool(NDManager step, Batch batch, NDArray z) {
         int bs = batch.size();
-        int t = config.seqLen();
+        int t = batch.seqLen();
         float[] hide = new float[bs * t];                                             // (B, T, 1)
         float[] nonEmpty = new float[bs];                                             // (B, 1)
         for (int b = 0; b < bs; b++) {

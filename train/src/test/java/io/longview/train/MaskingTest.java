@@ -77,6 +77,34 @@ class MaskingTest {
     }
 
     @Test
+    void trimmingPaddingColumnsKeepsEveryOutput() {
+        Batch full = batch();
+        Batch cut = full.trimmed();
+        assertThat(cut.seqLen()).isEqualTo(full.lengths()[0]).isLessThan(full.seqLen());
+        long before = model.manager().getManagedArrays().size();
+
+        Run a = run(full);
+        Run b = run(cut);
+
+        assertClose(b.probs, a.probs);
+        assertThat(b.nal).isCloseTo(a.nal, org.assertj.core.api.Assertions.within(1e-5f));
+        int d = golden.config.dModel();
+        int n = full.lengths()[0];
+        assertClose(Arrays.copyOfRange(b.z, 0, n * d), Arrays.copyOfRange(a.z, 0, n * d));
+        assertThat(model.manager().getManagedArrays()).as("the E_pos slice must not stay in the model's manager").hasSize((int) before);
+        Batch longest = Batch.allocate(golden.config, 1, 16);
+        longest.lengths()[0] = golden.config.seqLen();
+        assertThat(longest.trimmed()).isSameAs(longest);
+    }
+
+    private static void assertClose(float[] actual, float[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.length; i++) {
+            assertThat((double) actual[i]).as("[%d]", i).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-6 + 1e-5 * Math.abs(expected[i])));
+        }
+    }
+
+    @Test
     void encoderIsCausal() {
         long seed = Seeds.seed(11);
         SplittableRandom rng = Seeds.random(seed);
