@@ -21,7 +21,8 @@ class UsageTest {
 
     @ParameterizedTest(name = "longview {0} --help")
     @ValueSource(strings = {"", "quickstart", "generate", "import", "import movielens", "import csv", "import jsonl",
-            "ingest", "inspect", "inspect user", "examples", "bench", "bench store"})
+            "ingest", "inspect", "inspect user", "examples", "ablate", "export", "export onnx", "serve", "bench", "bench store",
+            "bench rank", "bench serve"})
     void helpOfEveryCommand(String command) {
         List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
         args.add("--help");
@@ -36,7 +37,8 @@ class UsageTest {
     @Test
     void everySubcommandIsCoveredByTheHelpTest() {
         assertThat(new CommandLine(new Main()).getSubcommands().keySet())
-                .containsExactlyInAnyOrder("quickstart", "generate", "import", "ingest", "inspect", "examples", "bench", "help");
+                .containsExactlyInAnyOrder("quickstart", "generate", "import", "ingest", "inspect", "examples", "ablate", "export",
+                        "serve", "bench", "help");
     }
 
     @Test
