@@ -39,7 +39,7 @@ final class PreparedRequest {
     boolean explain;
     final float[] dense;  // (denseDim)
     float[] out;          // (n, heads)
-    List<io.longview.kernels.engine.RankResult.Picked>[] picked;
+    List<RankResult.Picked>[] picked; // (n) when explaining
     PreparedHistory prepared; // only for the RANDOM and MOST_RECENT rules (core's selector picks then)
 
     // per part (LL, RT, IMP)

@@ -46,6 +46,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe: any number of threads may call {@link #rank} at once (each call takes a request context with its
  * own arenas from a pool; contexts are created on demand and reused). {@link #close()} stops the worker pool; a closed
  * engine rejects {@link #rank}.
+ *
+ * <p>Memory: a context holds the prepared history (for a 16k-token user about 4 MB, plus 12 MB of layer-0 projections
+ * when the request has enough candidates to use them) and {@code threads} arenas of about 0.5 MB each; the pool keeps
+ * as many contexts as there were concurrent requests.
  */
 public final class RankingEngine implements AutoCloseable {
     private final Checkpoint checkpoint;

@@ -132,8 +132,8 @@ final class Worker {
             if (!core) {
                 scanGroup(g0, gn);
             }
-            long sel = System.nanoTime() - t0;
-            long fwd = 0;
+            long selNs = System.nanoTime() - t0;
+            long fwdNs = 0;
             for (int g = 0; g < gn; g++) {
                 long ta = System.nanoTime();
                 int c = g0 + g;
@@ -148,13 +148,13 @@ final class Worker {
                 long tb = System.nanoTime();
                 encode(c, g);
                 long tc = System.nanoTime();
-                sel += tb - ta;
-                fwd += tc - tb;
+                selNs += tb - ta;
+                fwdNs += tc - tb;
             }
-            selectionNanos += sel;
+            selectionNanos += selNs;
             long td = System.nanoTime();
             rank(g0, gn);
-            forwardNanos += fwd + System.nanoTime() - td;
+            forwardNanos += fwdNs + System.nanoTime() - td;
         } else {
             if (r.explain) {
                 for (int g = 0; g < gn; g++) {
