@@ -3,8 +3,6 @@ package io.longview.kernels.engine;
 import io.longview.core.checkpoint.Checkpoint;
 import io.longview.core.checkpoint.ModelConfig;
 import io.longview.core.checkpoint.Provenance;
-import io.longview.core.checkpoint.Tensor;
-import io.longview.core.checkpoint.TensorSpec;
 import io.longview.core.model.Actions;
 import io.longview.core.model.DenseFeatures;
 import io.longview.core.model.Token;
@@ -32,18 +30,10 @@ final class EngineFixtures {
     private EngineFixtures() {
     }
 
-    /** Gaussian weights (σ 0.1) for any configuration. */
+    /** Seeded random weights ({@link io.longview.core.checkpoint.RandomWeights}) for any configuration. */
     static Checkpoint randomCheckpoint(ModelConfig c, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        List<Tensor> tensors = new ArrayList<>();
-        for (TensorSpec s : c.tensorSpecs()) {
-            float[] v = new float[s.count()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) (rnd.nextGaussian() * 0.1);
-            }
-            tensors.add(new Tensor(s.name(), s.shape(), v));
-        }
-        return Checkpoint.of(c, Provenance.of("random", seed, "test", Instant.parse("2026-01-01T00:00:00Z"), 0), tensors);
+        return io.longview.core.checkpoint.RandomWeights.checkpoint(c, seed,
+                Provenance.of("random", seed, "test", Instant.parse("2026-01-01T00:00:00Z"), 0));
     }
 
     /**

@@ -4,8 +4,6 @@ import io.longview.core.checkpoint.Checkpoint;
 import io.longview.core.checkpoint.CheckpointWriter;
 import io.longview.core.checkpoint.ModelConfig;
 import io.longview.core.checkpoint.Provenance;
-import io.longview.core.checkpoint.Tensor;
-import io.longview.core.checkpoint.TensorSpec;
 import io.longview.core.model.Actions;
 import io.longview.core.model.Event;
 import io.longview.core.model.Token;
@@ -33,16 +31,8 @@ public final class SyntheticWorld {
 
     /** Gaussian weights (σ 0.1) for {@code config}, seeded; provenance names the seed and {@code codeVersion}. */
     public static Checkpoint randomCheckpoint(ModelConfig config, long seed, String codeVersion) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        List<Tensor> tensors = new ArrayList<>();
-        for (TensorSpec s : config.tensorSpecs()) {
-            float[] v = new float[s.count()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) (rnd.nextGaussian() * 0.1);
-            }
-            tensors.add(new Tensor(s.name(), s.shape(), v));
-        }
-        return Checkpoint.of(config, Provenance.of("random-seed-" + seed, seed, codeVersion, Instant.ofEpochMilli(START_MS), 0), tensors);
+        return io.longview.core.checkpoint.RandomWeights.checkpoint(config, seed,
+                Provenance.of("random-seed-" + seed, seed, codeVersion, Instant.ofEpochMilli(START_MS), 0));
     }
 
     /** Writes {@link #randomCheckpoint} of {@link ModelConfig#DEFAULT} to {@code file}. */
