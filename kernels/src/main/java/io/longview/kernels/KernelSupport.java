@@ -24,6 +24,8 @@ interface KernelSupport {
 
     void matmul(float[] x, int xOff, int rows, int in, float[] w, int wOff, int out, float[] y, int yOff);
 
+    void matmulFma(float[] x, int xOff, int rows, int in, float[] w, int wOff, int out, float[] y, int yOff);
+
     void addLayerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int n, float eps);
 
     void addRows(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, int n);

@@ -410,6 +410,116 @@ final class PanamaKernelSupport implements KernelSupport {
         a.intoArray(y, ya);
     }
 
+    /**
+     * {@link #matmul}'s blocking with one FMA per step instead of multiply then add: each output is the chain
+     * {@code s = fma(x[r,i], w[i,o], s)} in order of i, bit-identical to {@link ScalarKernelSupport#matmulFma}.
+     */
+    @Override
+    public void matmulFma(float[] x, int xOff, int rows, int in, float[] w, int wOff, int out, float[] y, int yOff) {
+        int col = 0;
+        int c4 = out - out % (4 * L);
+        for (; col < c4; col += 4 * L) {
+            int r = 0;
+            for (; r + 2 <= rows; r += 2) {
+                fmaBody2x4(x, xOff + r * in, in, w, wOff + col, out, y, yOff + r * out + col);
+            }
+            for (; r < rows; r++) {
+                fmaBody1x4(x, xOff + r * in, in, w, wOff + col, out, y, yOff + r * out + col);
+            }
+        }
+        int c1 = out - out % L;
+        for (; col < c1; col += L) {
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) {
+                fmaBody4x1(x, xOff + r * in, in, w, wOff + col, out, y, yOff + r * out + col);
+            }
+            for (; r < rows; r++) {
+                fmaBody1x1(x, xOff + r * in, in, w, wOff + col, out, y, yOff + r * out + col);
+            }
+        }
+        for (; col < out; col++) {
+            for (int r = 0; r < rows; r++) {
+                float s = 0f;
+                for (int i = 0; i < in; i++) {
+                    s = Math.fma(x[xOff + r * in + i], w[wOff + i * out + col], s);
+                }
+                y[yOff + r * out + col] = s;
+            }
+        }
+    }
+
+    private static void fmaBody2x4(float[] x, int xa, int in, float[] w, int wc, int out, float[] y, int ya) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F), b1 = FloatVector.zero(F), b2 = FloatVector.zero(F), b3 = FloatVector.zero(F);
+        int xb = xa + in;
+        for (int i = 0; i < in; i++) {
+            int wi = wc + i * out;
+            FloatVector w0 = FloatVector.fromArray(F, w, wi);
+            FloatVector w1 = FloatVector.fromArray(F, w, wi + L);
+            FloatVector w2 = FloatVector.fromArray(F, w, wi + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(F, w, wi + 3 * L);
+            FloatVector v = FloatVector.broadcast(F, x[xa + i]);
+            a0 = v.fma(w0, a0);
+            a1 = v.fma(w1, a1);
+            a2 = v.fma(w2, a2);
+            a3 = v.fma(w3, a3);
+            v = FloatVector.broadcast(F, x[xb + i]);
+            b0 = v.fma(w0, b0);
+            b1 = v.fma(w1, b1);
+            b2 = v.fma(w2, b2);
+            b3 = v.fma(w3, b3);
+        }
+        int yb = ya + out;
+        a0.intoArray(y, ya);
+        a1.intoArray(y, ya + L);
+        a2.intoArray(y, ya + 2 * L);
+        a3.intoArray(y, ya + 3 * L);
+        b0.intoArray(y, yb);
+        b1.intoArray(y, yb + L);
+        b2.intoArray(y, yb + 2 * L);
+        b3.intoArray(y, yb + 3 * L);
+    }
+
+    private static void fmaBody1x4(float[] x, int xa, int in, float[] w, int wc, int out, float[] y, int ya) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        for (int i = 0; i < in; i++) {
+            int wi = wc + i * out;
+            FloatVector v = FloatVector.broadcast(F, x[xa + i]);
+            a0 = v.fma(FloatVector.fromArray(F, w, wi), a0);
+            a1 = v.fma(FloatVector.fromArray(F, w, wi + L), a1);
+            a2 = v.fma(FloatVector.fromArray(F, w, wi + 2 * L), a2);
+            a3 = v.fma(FloatVector.fromArray(F, w, wi + 3 * L), a3);
+        }
+        a0.intoArray(y, ya);
+        a1.intoArray(y, ya + L);
+        a2.intoArray(y, ya + 2 * L);
+        a3.intoArray(y, ya + 3 * L);
+    }
+
+    private static void fmaBody4x1(float[] x, int xa, int in, float[] w, int wc, int out, float[] y, int ya) {
+        FloatVector a = FloatVector.zero(F), b = FloatVector.zero(F), c = FloatVector.zero(F), d = FloatVector.zero(F);
+        int xb = xa + in, xc = xb + in, xd = xc + in;
+        for (int i = 0; i < in; i++) {
+            FloatVector wv = FloatVector.fromArray(F, w, wc + i * out);
+            a = FloatVector.broadcast(F, x[xa + i]).fma(wv, a);
+            b = FloatVector.broadcast(F, x[xb + i]).fma(wv, b);
+            c = FloatVector.broadcast(F, x[xc + i]).fma(wv, c);
+            d = FloatVector.broadcast(F, x[xd + i]).fma(wv, d);
+        }
+        a.intoArray(y, ya);
+        b.intoArray(y, ya + out);
+        c.intoArray(y, ya + 2 * out);
+        d.intoArray(y, ya + 3 * out);
+    }
+
+    private static void fmaBody1x1(float[] x, int xa, int in, float[] w, int wc, int out, float[] y, int ya) {
+        FloatVector a = FloatVector.zero(F);
+        for (int i = 0; i < in; i++) {
+            a = FloatVector.broadcast(F, x[xa + i]).fma(FloatVector.fromArray(F, w, wc + i * out), a);
+        }
+        a.intoArray(y, ya);
+    }
+
     // ---------------------------------------------------------------------------------------------------- encoder
 
     @Override

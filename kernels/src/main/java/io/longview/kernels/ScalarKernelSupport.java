@@ -90,6 +90,20 @@ final class ScalarKernelSupport implements KernelSupport {
         }
     }
 
+    /** As {@link #matmul}, each output one fused multiply-add chain in index order: {@code s = fma(x, w, s)}. */
+    @Override
+    public void matmulFma(float[] x, int xOff, int rows, int in, float[] w, int wOff, int out, float[] y, int yOff) {
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < out; o++) {
+                float s = 0f;
+                for (int i = 0; i < in; i++) {
+                    s = Math.fma(x[xOff + r * in + i], w[wOff + i * out + o], s);
+                }
+                y[yOff + r * out + o] = s;
+            }
+        }
+    }
+
     @Override
     public void addLayerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int n, float eps) {
         for (int r = 0; r < rows; r++) {

@@ -146,6 +146,29 @@ public final class VectorKernels {
     }
 
     /**
+     * As {@link #matmul(float[], int, int, float[], int, int, int, float[], int)}, but each output is one chain of fused
+     * multiply-adds in index order ({@code s = fma(x, w, s)}): bit-identical in both implementations, differing from
+     * {@code matmul} by rounding only. For the encoder, where the result needs to agree with {@link ScalarForward}
+     * within tolerance, not bit for bit.
+     */
+    public static void matmulFma(float[] x, int xOff, int rows, int in, float[] w, int wOff, int out, float[] y, int yOff) {
+        checkNonNegative("rows", rows);
+        checkPositive("in", in);
+        checkPositive("out", out);
+        checkRange("x", x.length, xOff, product("rows", rows, "in", in));
+        checkRange("w", w.length, wOff, product("in", in, "out", out));
+        checkRange("y", y.length, yOff, product("rows", rows, "out", out));
+        if (y == w) {
+            throw new IllegalArgumentException("y must not be the same array as w");
+        }
+        if (y == x && yOff < xOff + rows * in && xOff < yOff + rows * out) {
+            throw new IllegalArgumentException("y [" + yOff + ", " + (yOff + rows * out) + ") overlaps x [" + xOff + ", "
+                    + (xOff + rows * in) + ")");
+        }
+        IMPL.matmulFma(x, xOff, rows, in, w, wOff, out, y, yOff);
+    }
+
+    /**
      * For each of {@code rows} rows of {@code n}: {@code x[r] ← LayerNorm(x[r] + y[r])} (the encoder's residual and
      * post-LN, no affine); rows are contiguous from {@code xOff} and {@code yOff}.
      */

@@ -63,6 +63,28 @@ class FusedKernelSupportTest {
         }
     }
 
+    /** The FMA product: bit-identical to its scalar twin, and within rounding of the multiply-then-add product. */
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void matmulFmaWithOffsetsIsExact(int rows) {
+        long seed = 15_000 + rows;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int[] shape : new int[][]{{64, 64}, {64, 32}, {32, 64}, {64, 192}, {7, 13}, {101, 256}, {1, 1}}) {
+            int in = shape[0], out = shape[1];
+            float[] x = floats(rnd, 5 + rows * in, 2f);
+            float[] w = floats(rnd, 3 + in * out, 0.3f);
+            float[] expected = new float[9 + rows * out];
+            float[] actual = new float[9 + rows * out];
+            float[] plain = new float[9 + rows * out];
+            scalar.matmulFma(x, 5, rows, in, w, 3, out, expected, 9);
+            vector.matmulFma(x, 5, rows, in, w, 3, out, actual, 9);
+            String what = String.format("matmulFma %dx%d @ %dx%d with offsets, seed %d", rows, in, in, out, seed);
+            assertThat(actual).as(what).isEqualTo(expected);
+            scalar.matmul(x, 5, rows, in, w, 3, out, plain, 9);
+            assertClose(what + " vs matmul", actual, plain, 1e-5, in * in * 0.6 * 1.2e-7);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("sizes")
     void rowKernelsMatch(int n) {

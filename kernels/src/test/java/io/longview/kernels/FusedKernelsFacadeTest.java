@@ -16,6 +16,9 @@ class FusedKernelsFacadeTest {
         assertThatThrownBy(() -> VectorKernels.matmul(a, 5, 2, 3, a, 0, 1, new float[2], 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("x has 10 values").hasMessageContaining("offset 5");
         assertThatThrownBy(() -> VectorKernels.matmul(a, 0, 2, 2, new float[4], 0, 2, a, 2)).hasMessageContaining("overlaps");
+        assertThatThrownBy(() -> VectorKernels.matmulFma(a, 5, 2, 3, a, 0, 1, new float[2], 0)).hasMessageContaining("x has 10 values");
+        assertThatThrownBy(() -> VectorKernels.matmulFma(a, 0, 2, 2, new float[4], 0, 2, a, 2)).hasMessageContaining("overlaps");
+        assertThatThrownBy(() -> VectorKernels.matmulFma(a, 0, 2, 2, a, 0, 2, a, 0)).hasMessageContaining("same array");
         assertThatThrownBy(() -> VectorKernels.addLayerNorm(a, 0, a, 0, 3, 4, 1e-5f)).hasMessageContaining("x has 10 values");
         assertThatThrownBy(() -> VectorKernels.maxRows(a, 0, 0, 2, a, 0)).hasMessageContaining("rows is 0");
         assertThatThrownBy(() -> VectorKernels.sumRows(a, 0, a, 0, a, 0, a, 0, a, 9, 2)).hasMessageContaining("e has 10 values");

@@ -291,6 +291,9 @@ final class Worker {
         if (t == 0) {
             Arrays.fill(pooled, 0f);
         } else {
+            if (r.projected) {
+                touch(t, 3 * d, e);
+            }
             for (int i = 0; i < t; i++) { // x_i = [dequant(e_i) | e_c] + tokenBase[bits, surface] + E_pos[i]
                 int p = selPart[i];
                 int idx = selIdx[i];
@@ -314,15 +317,15 @@ final class Worker {
             }
             for (int l = 0; l < w.layers; l++) {
                 if (l > 0 || !r.projected) {
-                    VectorKernels.matmul(x, 0, t, d, w.wq[l], 0, d, q, 0);
-                    VectorKernels.matmul(x, 0, t, d, w.wk[l], 0, d, k, 0);
-                    VectorKernels.matmul(x, 0, t, d, w.wv[l], 0, d, v, 0);
+                    VectorKernels.matmulFma(x, 0, t, d, w.wq[l], 0, d, q, 0);
+                    VectorKernels.matmulFma(x, 0, t, d, w.wk[l], 0, d, k, 0);
+                    VectorKernels.matmulFma(x, 0, t, d, w.wv[l], 0, d, v, 0);
                 }
                 VectorKernels.causalAttention(q, k, v, t, d, w.scale, att, attScratch);
                 VectorKernels.addLayerNorm(x, 0, att, 0, t, d, w.eps);              // Y = LN(X + A)
-                VectorKernels.matmul(x, 0, t, d, w.w1[l], 0, w.dFf, hid, 0);
+                VectorKernels.matmulFma(x, 0, t, d, w.w1[l], 0, w.dFf, hid, 0);
                 VectorKernels.relu(hid, 0, t * w.dFf);
-                VectorKernels.matmul(hid, 0, t, w.dFf, w.w2[l], 0, d, ff, 0);
+                VectorKernels.matmulFma(hid, 0, t, w.dFf, w.w2[l], 0, d, ff, 0);
                 VectorKernels.addLayerNorm(x, 0, ff, 0, t, d, w.eps);               // Z = LN(Y + FFN(Y))
             }
             VectorKernels.maxRows(x, 0, t, d, pooled, 0);
@@ -332,6 +335,30 @@ final class Worker {
         for (int j = 0; j < d; j++) {
             r0[row + j] += w.bOut[j];
         }
+    }
+
+    /** Keeps {@link #touch}'s loads alive. */
+    float sink;
+
+    /**
+     * Reads one value of every cache line of the candidate's rows of the per-token projection (and of the dequantized
+     * tokens) before the row sums need them: the rows are scattered over a table of megabytes, and in this tight loop
+     * of independent loads the core has many misses in flight at once, where the row sums would wait for them a few
+     * at a time.
+     */
+    private void touch(int t, int dq, int e) {
+        float s0 = 0f, s1 = 0f;
+        for (int i = 0; i < t; i++) {
+            int p = selPart[i];
+            int idx = selIdx[i];
+            float[] tok = r.qkv[p];
+            int a = idx * dq;
+            for (int o = 0; o < dq; o += 16) {
+                s0 += tok[a + o];
+            }
+            s1 += tok[a + dq - 1] + r.deq[p][idx * e] + r.deq[p][idx * e + e - 1];
+        }
+        sink = s0 + s1;
     }
 
     // ------------------------------------------------------------------------------------------------ ranker
