@@ -116,6 +116,26 @@ class FusedKernelSupportTest {
         assertThat(am).as("maxRows n=%d seed %d", n, seed).isEqualTo(em);
     }
 
+    /** Residual + LayerNorm at the widths the vector kernel keeps in registers (8 vectors: 64 on AVX2, 128 on AVX-512). */
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void addLayerNormAtRegisterWidths(int rows) {
+        long seed = 16_000 + rows;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int n : new int[]{64, 128}) {
+            float[] x = floats(rnd, 3 + rows * n, 3f);
+            float[] y = floats(rnd, 5 + rows * n, 1f);
+            for (int i = 0; i < n; i++) {
+                x[3 + i] = 100f + x[3 + i] * 1e-3f; // a row with a large mean and a small spread
+            }
+            float[] e = x.clone(), a = x.clone();
+            scalar.addLayerNorm(e, 3, y, 5, rows, n, 1e-5f);
+            vector.addLayerNorm(a, 3, y, 5, rows, n, 1e-5f);
+            assertClose("addLayerNorm rows=" + rows + " n=" + n + " seed " + seed, a, e, 1e-4, 8 * n * 1.2e-7 + 1e-6);
+            assertThat(a[0]).isEqualTo(e[0]);
+        }
+    }
+
     /** Attention against its scalar twin and against a float64 evaluation of the same formula. */
     @ParameterizedTest
     @MethodSource("sizes")
