@@ -411,13 +411,81 @@ final class PanamaKernelSupport implements KernelSupport {
     }
 
     /**
-     * {@link #matmul}'s blocking with one FMA per step instead of multiply then add: each output is the chain
-     * {@code s = fma(x[r,i], w[i,o], s)} in order of i, bit-identical to {@link ScalarKernelSupport#matmulFma}.
+     * Blocks of 6 rows × 2 vectors (12 accumulators: enough independent chains to keep both FMA pipes busy through the
+     * FMA latency; 15 of AVX2's 16 registers), the remaining columns and rows in {@link #matmul}'s blocking; one FMA per
+     * step: each output is the chain {@code s = fma(x[r,i], w[i,o], s)} in order of i, bit-identical to
+     * {@link ScalarKernelSupport#matmulFma}.
      */
     @Override
     public void matmulFma(float[] x, int xOff, int rows, int in, float[] w, int wOff, int out, float[] y, int yOff) {
-        int col = 0;
-        int c4 = out - out % (4 * L);
+        int r6 = rows - rows % 6;
+        int c2 = out - out % (2 * L);
+        if (r6 > 0 && c2 > 0) { // blocks of 6 rows × 2 vectors: 12 accumulators hide the FMA latency
+            for (int col = 0; col < c2; col += 2 * L) {
+                for (int r = 0; r < r6; r += 6) {
+                    fmaBody6x2(x, xOff + r * in, in, w, wOff + col, out, y, yOff + r * out + col);
+                }
+            }
+            if (c2 < out) {
+                fmaColumns(x, xOff, r6, in, w, wOff, out, y, yOff, c2);
+            }
+            fmaColumns(x, xOff + r6 * in, rows - r6, in, w, wOff, out, y, yOff + r6 * out, 0);
+        } else {
+            fmaColumns(x, xOff, rows, in, w, wOff, out, y, yOff, 0);
+        }
+    }
+
+    private static void fmaBody6x2(float[] x, int xa, int in, float[] w, int wc, int out, float[] y, int ya) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), b0 = FloatVector.zero(F), b1 = FloatVector.zero(F);
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), d0 = FloatVector.zero(F), d1 = FloatVector.zero(F);
+        FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F), f0 = FloatVector.zero(F), f1 = FloatVector.zero(F);
+        int xb = xa + in, xc = xb + in, xd = xc + in, xe = xd + in, xf = xe + in;
+        for (int i = 0; i < in; i++) {
+            int wi = wc + i * out;
+            FloatVector w0 = FloatVector.fromArray(F, w, wi);
+            FloatVector w1 = FloatVector.fromArray(F, w, wi + L);
+            FloatVector v = FloatVector.broadcast(F, x[xa + i]);
+            a0 = v.fma(w0, a0);
+            a1 = v.fma(w1, a1);
+            v = FloatVector.broadcast(F, x[xb + i]);
+            b0 = v.fma(w0, b0);
+            b1 = v.fma(w1, b1);
+            v = FloatVector.broadcast(F, x[xc + i]);
+            c0 = v.fma(w0, c0);
+            c1 = v.fma(w1, c1);
+            v = FloatVector.broadcast(F, x[xd + i]);
+            d0 = v.fma(w0, d0);
+            d1 = v.fma(w1, d1);
+            v = FloatVector.broadcast(F, x[xe + i]);
+            e0 = v.fma(w0, e0);
+            e1 = v.fma(w1, e1);
+            v = FloatVector.broadcast(F, x[xf + i]);
+            f0 = v.fma(w0, f0);
+            f1 = v.fma(w1, f1);
+        }
+        a0.intoArray(y, ya);
+        a1.intoArray(y, ya + L);
+        ya += out;
+        b0.intoArray(y, ya);
+        b1.intoArray(y, ya + L);
+        ya += out;
+        c0.intoArray(y, ya);
+        c1.intoArray(y, ya + L);
+        ya += out;
+        d0.intoArray(y, ya);
+        d1.intoArray(y, ya + L);
+        ya += out;
+        e0.intoArray(y, ya);
+        e1.intoArray(y, ya + L);
+        ya += out;
+        f0.intoArray(y, ya);
+        f1.intoArray(y, ya + L);
+    }
+
+    /** Columns {@code col0 .. out} of rows {@code 0 .. rows}: blocks of 2 rows × 4 vectors, then 4 × 1, then scalar. */
+    private static void fmaColumns(float[] x, int xOff, int rows, int in, float[] w, int wOff, int out, float[] y, int yOff, int col0) {
+        int col = col0;
+        int c4 = col0 + (out - col0) - (out - col0) % (4 * L);
         for (; col < c4; col += 4 * L) {
             int r = 0;
             for (; r + 2 <= rows; r += 2) {
@@ -631,10 +699,11 @@ final class PanamaKernelSupport implements KernelSupport {
     }
 
     /**
-     * Query rows in quads (then pairs for the last rows), all in registers but the score rows: their causal scores against Kᵀ (vectorized over
-     * keys, FMA); per row the running maximum over its keys, then one pass of exponentials with the running
-     * normalizer (masked beyond the row's position: the causal mask); then P·V for the pair (FMA), each output row
-     * scaled by its 1 / normalizer. At T ≤ 192 a row of scores is one L1-resident block, so the online softmax needs no
+     * Query rows in sextets (when d is a multiple of 2L), then quads, then pairs: all in registers but the score rows.
+     * Their causal scores against Kᵀ (vectorized over keys, FMA; 6 × 2 vectors = 12 accumulators for a sextet); per
+     * row the maximum over its keys, then one pass of exponentials with the normalizer (masked beyond the row's
+     * position: the causal mask; a sextet's weights overwrite its scores); then P·V for the block (FMA), each output row
+     * scaled by its 1 / normalizer. At T ≤ 192 a row of scores is one L1-resident block, so the softmax needs no
      * rescaling of partial outputs.
      */
     @Override
@@ -654,6 +723,27 @@ final class PanamaKernelSupport implements KernelSupport {
         int c4 = d - d % (4 * L);
         int c2 = d - d % (2 * L);
         int i0 = 0;
+        for (; i0 + 6 <= t && c2 == d; i0 += 6) { // sextets: 12 accumulators hide the FMA latency; P overwrites S
+            int n = i0 + 6;
+            int np = roundUp(n, L);
+            int kb = 0;
+            for (; kb + 2 * L <= np; kb += 2 * L) {
+                scoreBody6x2(q, i0 * d, d, scratch, tp, kb, scale, sOff);
+            }
+            for (; kb < np; kb += L) {
+                scoreBody4x1(q, i0 * d, d, scratch, tp, kb, scale, sOff);
+                scoreBody2x1(q, (i0 + 4) * d, d, scratch, tp, kb, scale, sOff + 4 * tp);
+            }
+            float ia = softmaxRow(scratch, sOff, i0 + 1, np, sOff);
+            float ib = softmaxRow(scratch, sOff + tp, i0 + 2, np, sOff + tp);
+            float ic = softmaxRow(scratch, sOff + 2 * tp, i0 + 3, np, sOff + 2 * tp);
+            float id = softmaxRow(scratch, sOff + 3 * tp, i0 + 4, np, sOff + 3 * tp);
+            float ie = softmaxRow(scratch, sOff + 4 * tp, i0 + 5, np, sOff + 4 * tp);
+            float ig = softmaxRow(scratch, sOff + 5 * tp, i0 + 6, np, sOff + 5 * tp);
+            for (int col = 0; col < d; col += 2 * L) {
+                pvBody6x2(scratch, sOff, tp, n, v, d, col, out, i0 * d, ia, ib, ic, id, ie, ig);
+            }
+        }
         for (; i0 + 4 <= t; i0 += 4) { // quads: each Kᵀ and V vector loaded once per four query rows
             int n = i0 + 4;
             int np = roundUp(n, L);
@@ -830,6 +920,105 @@ final class PanamaKernelSupport implements KernelSupport {
             }
             out[oa + col] = s * ia;
         }
+    }
+
+    /** Scores of query rows qa .. qa+5d against keys kb .. kb+2L: 12 accumulators. */
+    private static void scoreBody6x2(float[] q, int qa, int d, float[] kt, int tp, int kb, float scale, int sOff) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), b0 = FloatVector.zero(F), b1 = FloatVector.zero(F);
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), e0 = FloatVector.zero(F), e1 = FloatVector.zero(F);
+        FloatVector f0 = FloatVector.zero(F), f1 = FloatVector.zero(F), g0 = FloatVector.zero(F), g1 = FloatVector.zero(F);
+        int qb = qa + d, qc = qb + d, qd = qc + d, qe = qd + d, qf = qe + d;
+        for (int c = 0; c < d; c++) {
+            int ki = c * tp + kb;
+            FloatVector k0 = FloatVector.fromArray(F, kt, ki);
+            FloatVector k1 = FloatVector.fromArray(F, kt, ki + L);
+            FloatVector x = FloatVector.broadcast(F, q[qa + c]);
+            a0 = k0.fma(x, a0);
+            a1 = k1.fma(x, a1);
+            x = FloatVector.broadcast(F, q[qb + c]);
+            b0 = k0.fma(x, b0);
+            b1 = k1.fma(x, b1);
+            x = FloatVector.broadcast(F, q[qc + c]);
+            c0 = k0.fma(x, c0);
+            c1 = k1.fma(x, c1);
+            x = FloatVector.broadcast(F, q[qd + c]);
+            e0 = k0.fma(x, e0);
+            e1 = k1.fma(x, e1);
+            x = FloatVector.broadcast(F, q[qe + c]);
+            f0 = k0.fma(x, f0);
+            f1 = k1.fma(x, f1);
+            x = FloatVector.broadcast(F, q[qf + c]);
+            g0 = k0.fma(x, g0);
+            g1 = k1.fma(x, g1);
+        }
+        int s = sOff + kb;
+        a0.mul(scale).intoArray(kt, s);
+        a1.mul(scale).intoArray(kt, s + L);
+        s += tp;
+        b0.mul(scale).intoArray(kt, s);
+        b1.mul(scale).intoArray(kt, s + L);
+        s += tp;
+        c0.mul(scale).intoArray(kt, s);
+        c1.mul(scale).intoArray(kt, s + L);
+        s += tp;
+        e0.mul(scale).intoArray(kt, s);
+        e1.mul(scale).intoArray(kt, s + L);
+        s += tp;
+        f0.mul(scale).intoArray(kt, s);
+        f1.mul(scale).intoArray(kt, s + L);
+        s += tp;
+        g0.mul(scale).intoArray(kt, s);
+        g1.mul(scale).intoArray(kt, s + L);
+    }
+
+    /** Six output rows (weights at pa + r·stride), columns col .. col+2L, each scaled by its row's factor. */
+    private static void pvBody6x2(float[] p, int pa, int stride, int n, float[] v, int d, int col, float[] out, int oa,
+                                  float i0, float i1, float i2, float i3, float i4, float i5) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), b0 = FloatVector.zero(F), b1 = FloatVector.zero(F);
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), e0 = FloatVector.zero(F), e1 = FloatVector.zero(F);
+        FloatVector f0 = FloatVector.zero(F), f1 = FloatVector.zero(F), g0 = FloatVector.zero(F), g1 = FloatVector.zero(F);
+        int pb = pa + stride, pc = pb + stride, pd = pc + stride, pe = pd + stride, pf = pe + stride;
+        for (int j = 0; j < n; j++) {
+            int vi = j * d + col;
+            FloatVector w0 = FloatVector.fromArray(F, v, vi);
+            FloatVector w1 = FloatVector.fromArray(F, v, vi + L);
+            FloatVector x = FloatVector.broadcast(F, p[pa + j]);
+            a0 = w0.fma(x, a0);
+            a1 = w1.fma(x, a1);
+            x = FloatVector.broadcast(F, p[pb + j]);
+            b0 = w0.fma(x, b0);
+            b1 = w1.fma(x, b1);
+            x = FloatVector.broadcast(F, p[pc + j]);
+            c0 = w0.fma(x, c0);
+            c1 = w1.fma(x, c1);
+            x = FloatVector.broadcast(F, p[pd + j]);
+            e0 = w0.fma(x, e0);
+            e1 = w1.fma(x, e1);
+            x = FloatVector.broadcast(F, p[pe + j]);
+            f0 = w0.fma(x, f0);
+            f1 = w1.fma(x, f1);
+            x = FloatVector.broadcast(F, p[pf + j]);
+            g0 = w0.fma(x, g0);
+            g1 = w1.fma(x, g1);
+        }
+        int o = oa + col;
+        a0.mul(i0).intoArray(out, o);
+        a1.mul(i0).intoArray(out, o + L);
+        o += d;
+        b0.mul(i1).intoArray(out, o);
+        b1.mul(i1).intoArray(out, o + L);
+        o += d;
+        c0.mul(i2).intoArray(out, o);
+        c1.mul(i2).intoArray(out, o + L);
+        o += d;
+        e0.mul(i3).intoArray(out, o);
+        e1.mul(i3).intoArray(out, o + L);
+        o += d;
+        f0.mul(i4).intoArray(out, o);
+        f1.mul(i4).intoArray(out, o + L);
+        o += d;
+        g0.mul(i5).intoArray(out, o);
+        g1.mul(i5).intoArray(out, o + L);
     }
 
     /** Scores of query rows qa .. qa+3d against keys kb .. kb+2L: 8 accumulators. */
