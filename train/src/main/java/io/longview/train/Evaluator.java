@@ -53,6 +53,30 @@ public final class Evaluator {
             return users.length;
         }
 
+        /**
+         * HIT@3 of head {@code head}'s labels when each request's candidates are ranked by the blended score
+         * {@code Σ_h w_h · p_h} instead of by the head's own score: the paper's reading of "hide HIT@3" (how many hidden
+         * items the ranking puts into the top 3; lower is better) and of the engaged heads under one final ranking.
+         * Heads missing from {@code weights} weigh 0. NaN when no request has a positive of {@code head}.
+         */
+        public double blendedHitAt3(String head, Map<String, Double> weights) {
+            List<String> names = List.copyOf(heads.keySet());
+            int h = names.indexOf(head);
+            if (h < 0) {
+                throw new IllegalArgumentException("no head " + head + " among " + names);
+            }
+            double[] blended = new double[examples()];
+            for (int k = 0; k < names.size(); k++) {
+                double w = weights.getOrDefault(names.get(k), 0.0);
+                if (w != 0) {
+                    for (int i = 0; i < blended.length; i++) {
+                        blended[i] += w * scores[k][i];
+                    }
+                }
+            }
+            return io.longview.core.eval.RankingMetrics.hitAt3(requests, labels[h], blended).orElse(Double.NaN);
+        }
+
         /** One readable line per head. */
         public String describe() {
             StringBuilder sb = new StringBuilder();

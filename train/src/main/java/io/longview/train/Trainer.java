@@ -85,6 +85,8 @@ public final class Trainer {
     private ExampleHeader header;                            // of the data being trained on: checkpoint settings
     private String codeVersion = codeVersionOfThisBuild();
     private double evalFraction = 1.0;
+    private Evaluator.Evaluation lastEvaluation;
+    private int lastEvaluationStep = -1;
 
     /** Where a saved run was. */
     private record State(int step, int epoch, int stepInEpoch, double epochSum, long epochCount, List<Double> epochLoss,
@@ -135,6 +137,16 @@ public final class Trainer {
             v = Trainer.class.getPackage().getImplementationVersion();
         }
         return v == null || v.isBlank() ? "unknown" : v;
+    }
+
+    /** The scores and labels of the newest evaluation of {@link #train}, or null; see {@link #lastEvaluationStep()}. */
+    public Evaluator.Evaluation lastEvaluation() {
+        return lastEvaluation;
+    }
+
+    /** The step at which {@link #lastEvaluation()} ran (−1: none). */
+    public int lastEvaluationStep() {
+        return lastEvaluationStep;
     }
 
     /** Optimizer steps taken so far (including those of a resumed run). */
@@ -343,6 +355,8 @@ public final class Trainer {
                     long evalStart = System.nanoTime();
                     Evaluator.Evaluation ev = evaluator.evaluate(evalFile, evalFraction);
                     evalNanos += System.nanoTime() - evalStart;
+                    lastEvaluation = ev;
+                    lastEvaluationStep = stepsTaken;
                     history.add(new TrainingReport.EvalPoint(stepsTaken, epoch,
                             sinceCount == 0 ? Double.NaN : sinceSum / sinceCount, ev.heads()));
                     sinceSum = 0;

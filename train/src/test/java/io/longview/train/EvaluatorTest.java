@@ -20,6 +20,31 @@ class EvaluatorTest {
     @TempDir
     Path tmp;
 
+    /**
+     * Two requests of four candidates, heads (save, hide). Request 1: by the blend save − 3·hide the order is
+     * c0 (0.9 − 0.3 = 0.6), c2 (0.5 − 0 = 0.5), c1 (0.8 − 0.6 = 0.2), c3 (0.1 − 2.4 = −2.3); c1 is hidden and ranks
+     * third: 1 hide in the top 3. Request 2: c3 is hidden, blend −2.1 is last: 0. Blended hide HIT@3 = (1 + 0) / 2.
+     * By the hide head's own score, c1 (0.2) ranks 2nd in request 1, c3 (0.9) 1st in request 2: 1 each, HIT@3 = 1.
+     */
+    @Test
+    void blendedHitAt3RanksByTheBlendedScore() {
+        long[] requests = {1, 1, 1, 1, 2, 2, 2, 2};
+        boolean[][] labels = {
+                {true, false, false, false, false, true, false, false},      // save
+                {false, true, false, false, false, false, false, true}};     // hide
+        float[][] scores = {
+                {0.9f, 0.8f, 0.5f, 0.1f, 0.2f, 0.7f, 0.3f, 0.6f},
+                {0.1f, 0.2f, 0.0f, 0.8f, 0.0f, 0.1f, 0.1f, 0.9f}};
+        java.util.Map<String, HeadMetrics> heads = new java.util.LinkedHashMap<>();
+        heads.put("save", null);
+        heads.put("hide", null);
+        Evaluator.Evaluation e = new Evaluator.Evaluation(heads, new long[8], requests, labels, scores);
+
+        assertThat(e.blendedHitAt3("hide", java.util.Map.of("save", 1.0, "hide", -3.0))).isEqualTo(0.5);
+        assertThat(e.blendedHitAt3("hide", java.util.Map.of("hide", 1.0))).isEqualTo(1.0);
+        assertThat(e.blendedHitAt3("save", java.util.Map.of("save", 1.0, "hide", -3.0))).isEqualTo(1.0);
+    }
+
     @Test
     void metricsAreRankingMetricsOfTheModelsScores() {
         long seed = Seeds.seed(31);

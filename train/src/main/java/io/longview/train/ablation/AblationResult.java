@@ -40,11 +40,15 @@ public record AblationResult(long seed, String snapshotId, String codeVersion, L
      * @param seconds       wall time of training plus evaluation
      * @param examplesPerSecond training throughput (examples over the training loop's wall time, evaluations included)
      * @param checkpoint    the row's serving checkpoint file ({@code last.lvck}, or {@code best.lvck} after early stopping)
+     * @param blendedHitAt3 per head, HIT@3 of its labels when requests are ranked by the blended score
+     *                      ({@link AblationRunner#BLEND_WEIGHTS}): the paper's reading of hide HIT@3 (hidden items in
+     *                      the top 3 of the final ranking; lower is better)
      */
     public record RowResult(String name, String label, String selectionRule, String examplesDir, Map<String, HeadMetrics> metrics,
                             Map<String, Double> hitAt3Lift, List<Double> stepLoss, List<EvalPoint> history, long trainExamples,
-                            double seconds, double examplesPerSecond, String checkpoint) {
+                            double seconds, double examplesPerSecond, String checkpoint, Map<String, Double> blendedHitAt3) {
         public RowResult {
+            blendedHitAt3 = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(blendedHitAt3));
             metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
             hitAt3Lift = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(hitAt3Lift));
             stepLoss = List.copyOf(stepLoss);

@@ -38,6 +38,12 @@ import java.util.Map;
  * per evaluation and per row end.
  */
 public final class AblationRunner {
+    /**
+     * The blend of the final ranking for {@link AblationResult.RowResult#blendedHitAt3()}: click 1, save 2, hide −3
+     * (the serving default, {@code longview serve --head-weights}); heads not named weigh 0.
+     */
+    public static final Map<String, Double> BLEND_WEIGHTS = Map.of("click", 1.0, "save", 2.0, "hide", -3.0);
+
     private final PrintStream progress;
     private final String codeVersion;
     private PrintStream trainLog;
@@ -122,7 +128,8 @@ public final class AblationRunner {
                 lift.put(h, base == null ? Double.NaN : r.metrics().get(h).hitAt3LiftOver(base.metrics().get(h)));
             }
             withLift.add(new AblationResult.RowResult(r.name(), r.label(), r.selectionRule(), r.examplesDir(), r.metrics(),
-                    lift, r.stepLoss(), r.history(), r.trainExamples(), r.seconds(), r.examplesPerSecond(), r.checkpoint()));
+                    lift, r.stepLoss(), r.history(), r.trainExamples(), r.seconds(), r.examplesPerSecond(), r.checkpoint(),
+                    r.blendedHitAt3()));
         }
         List<String> settings = new ArrayList<>();
         settings.add("budget: " + budget.describe());
@@ -153,6 +160,7 @@ public final class AblationRunner {
         Path evalFile = examplesDir.resolve("eval.lvx");
         List<AblationResult.EvalPoint> history = new ArrayList<>();
         Map<String, HeadMetrics> last;
+        Map<String, Double> blended = new LinkedHashMap<>();
         TrainingReport report;
         try (TransActModel model = new TransActModel(row.model(), seed)) {
             Trainer trainer = new Trainer(model, tc).withLog(trainLog).withCodeVersion(codeVersion)
@@ -161,15 +169,19 @@ public final class AblationRunner {
             for (TrainingReport.EvalPoint p : report.history()) {
                 history.add(new AblationResult.EvalPoint(p.step(), p.heads()));
             }
-            if (report.stoppedEarly()) {
-                // the trainer restored the best weights: report the metrics of that evaluation
-                int best = report.bestStep();
-                last = history.stream().filter(p -> p.step() == best).findFirst().orElseThrow().metrics();
-            } else if (!history.isEmpty() && history.getLast().step() == report.steps()) {
-                last = history.getLast().metrics();
+            Evaluator.Evaluation finalEval;
+            if (trainer.lastEvaluation() != null && (report.stoppedEarly() || trainer.lastEvaluationStep() == report.steps())) {
+                // after early stopping the trainer restored the best weights: evaluate them again for the scores
+                finalEval = report.stoppedEarly()
+                        ? new Evaluator(model, budget.evalBatchSize()).evaluate(evalFile, budget.evalFraction())
+                        : trainer.lastEvaluation();
             } else {
-                history.add(evaluate(new Evaluator(model, budget.evalBatchSize()), evalFile, row, report.steps(), budget.evalFraction()));
-                last = history.getLast().metrics();
+                finalEval = new Evaluator(model, budget.evalBatchSize()).evaluate(evalFile, budget.evalFraction());
+                history.add(new AblationResult.EvalPoint(report.steps(), finalEval.heads()));
+            }
+            last = finalEval.heads();
+            for (String h : row.model().heads()) {
+                blended.put(h, finalEval.blendedHitAt3(h, BLEND_WEIGHTS));
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -180,7 +192,7 @@ public final class AblationRunner {
                 losses.size(), report.examplesPerSecond(), losses.isEmpty() ? Double.NaN : losses.getLast(), seconds, line);
         return new AblationResult.RowResult(row.name(), row.label(), row.selectionRule().name(), examplesDir.toString(), last,
                 Map.of(), losses, history, total, seconds, report.examplesPerSecond(),
-                rowDir.resolve(report.stoppedEarly() ? "best.lvck" : "last.lvck").toString());
+                rowDir.resolve(report.stoppedEarly() ? "best.lvck" : "last.lvck").toString(), blended);
     }
 
     private AblationResult.EvalPoint evaluate(Evaluator evaluator, Path evalFile, AblationRow row, int steps, double fraction) {

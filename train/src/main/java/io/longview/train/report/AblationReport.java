@@ -60,13 +60,17 @@ public final class AblationReport {
     public static String markdown(AblationResult r) {
         StringBuilder sb = new StringBuilder("# Ablation ladder\n\n");
         sb.append("Lifts: HIT@3 relative to ").append(r.baselineRow() == null ? "no baseline (no-sequence row not run)" : "`" + r.baselineRow() + "`")
-                .append(" (DESIGN §5). All rows: identical data and seed.\n\n");
+                .append(" (DESIGN §5). All rows: identical data and seed. `HIT@3`: each request ranked by that head's own ")
+                .append("score. `HIT@3 (blend)`: each request ranked by one final score, click + 2·save − 3·hide (the serving ")
+                .append("default): the paper's reading of hide HIT@3, hidden items in the top 3 of the ranking, lower is better.\n\n");
         sb.append(markdownTable(r)).append('\n');
         sb.append("## Rows\n\n");
         for (AblationResult.RowResult row : r.rows()) {
-            sb.append(String.format(Locale.ROOT, "- `%s`: %s; selection %s; %,d train examples, %d steps, final loss %s, %.1f s; examples %s%n",
+            sb.append(String.format(Locale.ROOT, "- `%s`: %s; selection %s; %,d train examples, %d steps, final loss %s, %.1f s, "
+                            + "%,.0f training examples/s; examples %s; checkpoint %s%n",
                     row.name(), row.label(), row.selectionRule(), row.trainExamples(), row.stepLoss().size(),
-                    row.stepLoss().isEmpty() ? "n/a" : num(row.stepLoss().get(row.stepLoss().size() - 1)), row.seconds(), row.examplesDir()));
+                    row.stepLoss().isEmpty() ? "n/a" : num(row.stepLoss().get(row.stepLoss().size() - 1)), row.seconds(),
+                    row.examplesPerSecond(), row.examplesDir(), row.checkpoint()));
         }
         sb.append("\n## Settings\n\n");
         for (String s : r.settings()) {
@@ -174,6 +178,9 @@ public final class AblationReport {
             h.add(head + " HIT@3");
             h.add(head + " HIT@3 lift");
         }
+        for (String head : r.heads()) {
+            h.add(head + " HIT@3 (blend)");
+        }
         return h;
     }
 
@@ -188,6 +195,10 @@ public final class AblationReport {
                 c.add(m == null ? "n/a" : num(m.hitAt3()));
                 Double lift = row.hitAt3Lift().get(head);
                 c.add(lift == null || !Double.isFinite(lift) ? "n/a" : String.format(Locale.ROOT, "%+.2f%%", 100 * lift));
+            }
+            for (String head : r.heads()) {
+                Double b = row.blendedHitAt3().get(head);
+                c.add(b == null ? "n/a" : num(b));
             }
             out.add(c);
         }

@@ -42,7 +42,7 @@ class AblationReportTest {
             }
             List<AblationResult.EvalPoint> history = List.of(new AblationResult.EvalPoint(20, m), new AblationResult.EvalPoint(40, m));
             rows.add(new AblationResult.RowResult(names[r], "label <" + r + "> & co", "NEAREST", "/x/examples", m, lift, loss,
-                    history, 5000, 1.5, 3333.0, "/x/run/rows/" + names[r] + "/last.lvck"));
+                    history, 5000, 1.5, 3333.0, "/x/run/rows/" + names[r] + "/last.lvck", java.util.Map.of("click", 0.5, "hide", 0.25)));
         }
         return new AblationResult(7, "snap-123", "abc1234-dirty", List.of("budget: \"tiny\""), heads, "no-sequence", rows);
     }
@@ -75,7 +75,9 @@ class AblationReportTest {
         assertThat(lines.get(0)).startsWith("| row | selection | click AUC | click GAUC | click HIT@3 | click HIT@3 lift | hide AUC");
         assertThat(lines.get(2)).startsWith("| no-sequence | nearest | 0.6000 | 0.5500 | 0.3000 | +0.00% | 0.7000");
         assertThat(lines.get(3)).contains("| n/a |");
-        assertThat(lines).allSatisfy(l -> assertThat(l.chars().filter(c -> c == '|').count()).isEqualTo(2 + 2 * 4 + 1));
+        assertThat(lines).allSatisfy(l -> assertThat(l.chars().filter(c -> c == '|').count()).isEqualTo(2 + 2 * 4 + 2 + 1));
+        assertThat(lines.get(0)).endsWith("| click HIT@3 (blend) | hide HIT@3 (blend) |");
+        assertThat(lines.get(2)).endsWith("| 0.5000 | 0.2500 |");
         String md = AblationReport.markdown(r);
         assertThat(md).contains("dataset snapshot: snap-123", "seed: 7", "code version: abc1234-dirty", "budget: \"tiny\"");
     }
