@@ -29,14 +29,20 @@ final class EngineWeights {
     final float[] tokenBase;   // (2^actionBits · surfaces, d)
     final float[] pos;         // (seqLength, d)
     final float[][] wq, wk, wv; // per layer (d, d)
+    /**
+     * Per layer (d, d): {@code Wq Wkᵀ}, in double and rounded once. Scores {@code (x_i Wq)·(x_j Wk) = (x_i Wq Wkᵀ)·x_j}, so
+     * the engine computes {@code Q' = X · Wqk} and uses X itself as the keys: one (T, d, d) product less per layer,
+     * and layer 0's per-token projection is two blocks wide instead of three.
+     */
+    final float[][] wqk;
     final float[][] w1;        // per layer (d, dFf)
     final float[][] w2;        // per layer (dFf, d)
     final float[] wOut, bOut;  // (d, d), (d)
-    // layer 0's Q|K|V split along the linear token encoding (x = [e_t | e_c] + tokenBase + E_pos is linear in each)
-    final float[] qkvToken;    // (dEmb, 3d): rows 0..dEmb of [Wq | Wk | Wv], applied to dequant(e_t)
-    final float[] qkvCand;     // (dEmb, 3d): rows dEmb..d, applied to e_c
-    final float[] qkvBase;     // (2^actionBits · surfaces, 3d) = tokenBase [Wq | Wk | Wv]
-    final float[] qkvPos;      // (seqLength, 3d) = E_pos [Wq | Wk | Wv]
+    // layer 0's Q'|V split along the linear token encoding (x = [e_t | e_c] + tokenBase + E_pos is linear in each)
+    final float[] qkvToken;    // (dEmb, 2d): rows 0..dEmb of [Wqk | Wv], applied to dequant(e_t)
+    final float[] qkvCand;     // (dEmb, 2d): rows dEmb..d, applied to e_c
+    final float[] qkvBase;     // (2^actionBits · surfaces, 2d) = tokenBase [Wqk | Wv]
+    final float[] qkvPos;      // (seqLength, 2d) = E_pos [Wqk | Wv]
     final float[][] crossW, crossB; // per cross layer (rankerIn, rankerIn), (rankerIn)
     final int[] mlpSizes;
     final float[][] mlpW, mlpB;     // per MLP layer (in, size), (size)
@@ -87,36 +93,46 @@ final class EngineWeights {
             wv = new float[layers][];
             w1 = new float[layers][];
             w2 = new float[layers][];
+            wqk = new float[layers][];
             for (int i = 0; i < layers; i++) {
                 wq[i] = ck.values(TensorNames.query(i));
                 wk[i] = ck.values(TensorNames.key(i));
                 wv[i] = ck.values(TensorNames.value(i));
                 w1[i] = ck.values(TensorNames.feedForwardIn(i));
                 w2[i] = ck.values(TensorNames.feedForwardOut(i));
+                wqk[i] = new float[d * d];
+                for (int a = 0; a < d; a++) {
+                    for (int b = 0; b < d; b++) {
+                        double m = 0;
+                        for (int c2 = 0; c2 < d; c2++) {
+                            m += (double) wq[i][a * d + c2] * wk[i][b * d + c2];
+                        }
+                        wqk[i][a * d + b] = (float) m;
+                    }
+                }
             }
             wOut = ck.values(TensorNames.OUTPUT_WEIGHT);
             bOut = ck.values(TensorNames.OUTPUT_BIAS);
             if (layers > 0) {
-                float[] wqkv = new float[d * 3 * d]; // (d, 3d)
+                float[] wqkv = new float[d * 2 * d]; // (d, 2d): [Wqk | Wv] of layer 0
                 for (int i = 0; i < d; i++) {
-                    System.arraycopy(wq[0], i * d, wqkv, i * 3 * d, d);
-                    System.arraycopy(wk[0], i * d, wqkv, i * 3 * d + d, d);
-                    System.arraycopy(wv[0], i * d, wqkv, i * 3 * d + 2 * d, d);
+                    System.arraycopy(wqk[0], i * d, wqkv, i * 2 * d, d);
+                    System.arraycopy(wv[0], i * d, wqkv, i * 2 * d + d, d);
                 }
-                qkvToken = java.util.Arrays.copyOfRange(wqkv, 0, dEmb * 3 * d);
-                qkvCand = java.util.Arrays.copyOfRange(wqkv, dEmb * 3 * d, d * 3 * d);
+                qkvToken = java.util.Arrays.copyOfRange(wqkv, 0, dEmb * 2 * d);
+                qkvCand = java.util.Arrays.copyOfRange(wqkv, dEmb * 2 * d, d * 2 * d);
                 int baseRows = tokenBase.length / d;
-                qkvBase = new float[baseRows * 3 * d];
-                io.longview.kernels.VectorKernels.matmul(tokenBase, 0, baseRows, d, wqkv, 0, 3 * d, qkvBase, 0);
-                qkvPos = new float[c.seqLength() * 3 * d];
-                io.longview.kernels.VectorKernels.matmul(pos, 0, c.seqLength(), d, wqkv, 0, 3 * d, qkvPos, 0);
+                qkvBase = new float[baseRows * 2 * d];
+                io.longview.kernels.VectorKernels.matmul(tokenBase, 0, baseRows, d, wqkv, 0, 2 * d, qkvBase, 0);
+                qkvPos = new float[c.seqLength() * 2 * d];
+                io.longview.kernels.VectorKernels.matmul(pos, 0, c.seqLength(), d, wqkv, 0, 2 * d, qkvPos, 0);
             } else {
                 qkvToken = qkvCand = qkvBase = qkvPos = null;
             }
         } else {
             tokenBase = pos = wOut = bOut = null;
             qkvToken = qkvCand = qkvBase = qkvPos = null;
-            wq = wk = wv = w1 = w2 = null;
+            wq = wk = wv = w1 = w2 = wqk = null;
         }
         crossW = new float[c.crossLayers()][];
         crossB = new float[c.crossLayers()][];

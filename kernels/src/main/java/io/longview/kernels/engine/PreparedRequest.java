@@ -49,8 +49,8 @@ final class PreparedRequest {
     final float[][] deq = {new float[0], new float[0], new float[0]};     // (size, 32) q · step
     final float[][] packed = {new float[0], new float[0], new float[0]};  // TokenTiles of the unit vectors; RT from index r
     final int[] packedFrom = new int[3];                                  // first token index packed
-    final float[][] qkv = {new float[0], new float[0], new float[0]};     // (size, 3d) dequant(e_t) [Wq|Wk|Wv] of layer 0
-    /** Whether layer 0's Q, K, V come from per-token projections ({@link #qkv}) rather than per-candidate products. */
+    final float[][] qkv = {new float[0], new float[0], new float[0]};     // (size, 2d) dequant(e_t) [Wqk|Wv] of layer 0
+    /** Whether layer 0's Q', V come from per-token projections ({@link #qkv}) rather than per-candidate products. */
     boolean projected;
     private byte[] q = new byte[0];                                       // (size, 32) int8 scratch
     private final float[] tile = new float[TokenTiles.TILE * D];          // (16, 32) unit vectors of one tile
@@ -96,7 +96,7 @@ final class PreparedRequest {
         projected = w.layers > 0 && tokens > 0 && (long) n * w.maxLength >= tokens;
         if (projected) {
             for (int p = 0; p < 3; p++) {
-                int need = size[p] * 3 * w.d;
+                int need = size[p] * 2 * w.d;
                 if (qkv[p].length < need) {
                     qkv[p] = new float[Math.max(need, qkv[p].length * 2)];
                 }
@@ -123,7 +123,7 @@ final class PreparedRequest {
             if (chunk < chunks) {
                 int from = chunk * PROJECT_CHUNK;
                 int rows = Math.min(PROJECT_CHUNK, size[p] - from);
-                int dq = 3 * w.d;
+                int dq = 2 * w.d;
                 VectorKernels.matmul(deq[p], from * D, rows, D, w.qkvToken, 0, dq, qkv[p], from * dq);
                 return;
             }

@@ -54,11 +54,11 @@ final class Worker {
     private final float[] cand;                            // (dEmb)
 
     // encoder, T = maxLength rows at most
-    private final float[] x, q, k, v, att, ff; // (T, d)
+    private final float[] x, q, v, att, ff;    // (T, d); q holds Q' = X Wq Wkᵀ, the keys are X itself
     private final float[] hid;                 // (T, dFf)
     private final float[] attScratch;          // VectorKernels.attentionScratch(T, d)
     private final float[] pooled;              // (d)
-    private final float[] qkvCand;             // (3d) the candidate's share of it
+    private final float[] qkvCand;             // (2d) the candidate's share of it
 
     // ranker
     private final float[] r0, rr, rw;          // (GROUP, rankerIn)
@@ -90,14 +90,13 @@ final class Worker {
         int d = w.sequence ? w.d : 1;
         x = new float[t * d];
         q = new float[t * d];
-        k = new float[t * d];
         v = new float[t * d];
         att = new float[t * d];
         ff = new float[t * d];
         hid = new float[t * Math.max(1, w.dFf)];
         attScratch = new float[VectorKernels.attentionScratch(t, d)];
         pooled = new float[d];
-        qkvCand = new float[3 * d];
+        qkvCand = new float[2 * d];
         r0 = new float[GROUP * w.rankerIn];
         rr = new float[GROUP * w.rankerIn];
         rw = new float[GROUP * w.rankerIn];
@@ -292,7 +291,7 @@ final class Worker {
             Arrays.fill(pooled, 0f);
         } else {
             if (r.projected) {
-                touch(t, 3 * d, e);
+                touch(t, 2 * d, e);
             }
             for (int i = 0; i < t; i++) { // x_i = [dequant(e_i) | e_c] + tokenBase[bits, surface] + E_pos[i]
                 int p = selPart[i];
@@ -302,8 +301,8 @@ final class Worker {
                 System.arraycopy(r.candidates, c * e, x, row + e, e);
                 VectorKernels.addRows(x, row, w.tokenBase, r.baseRow[p][idx] * d, w.pos, row, d);
             }
-            if (r.projected) { // layer 0: Q|K|V = token's + (actions, surface)'s + position's + candidate's projection
-                int dq = 3 * d;
+            if (r.projected) { // layer 0: Q'|V = token's + (actions, surface)'s + position's + candidate's projection
+                int dq = 2 * d;
                 VectorKernels.matmul(r.candidates, c * e, 1, e, w.qkvCand, 0, dq, qkvCand, 0);
                 for (int i = 0; i < t; i++) {
                     int p = selPart[i];
@@ -311,17 +310,15 @@ final class Worker {
                     int a = idx * dq, b = r.baseRow[p][idx] * dq, ps = i * dq;
                     float[] tok = r.qkv[p];
                     VectorKernels.sumRows(q, i * d, tok, a, w.qkvBase, b, w.qkvPos, ps, qkvCand, 0, d);
-                    VectorKernels.sumRows(k, i * d, tok, a + d, w.qkvBase, b + d, w.qkvPos, ps + d, qkvCand, d, d);
-                    VectorKernels.sumRows(v, i * d, tok, a + 2 * d, w.qkvBase, b + 2 * d, w.qkvPos, ps + 2 * d, qkvCand, 2 * d, d);
+                    VectorKernels.sumRows(v, i * d, tok, a + d, w.qkvBase, b + d, w.qkvPos, ps + d, qkvCand, d, d);
                 }
             }
-            for (int l = 0; l < w.layers; l++) {
+            for (int l = 0; l < w.layers; l++) { // Q' = X Wq Wkᵀ, keys = X: Q' X_jᵀ = (X Wq)(X_j Wk)ᵀ
                 if (l > 0 || !r.projected) {
-                    VectorKernels.matmulFma(x, 0, t, d, w.wq[l], 0, d, q, 0);
-                    VectorKernels.matmulFma(x, 0, t, d, w.wk[l], 0, d, k, 0);
+                    VectorKernels.matmulFma(x, 0, t, d, w.wqk[l], 0, d, q, 0);
                     VectorKernels.matmulFma(x, 0, t, d, w.wv[l], 0, d, v, 0);
                 }
-                VectorKernels.causalAttention(q, k, v, t, d, w.scale, att, attScratch);
+                VectorKernels.causalAttention(q, x, v, t, d, w.scale, att, attScratch);
                 VectorKernels.addLayerNorm(x, 0, att, 0, t, d, w.eps);              // Y = LN(X + A)
                 VectorKernels.matmulFma(x, 0, t, d, w.w1[l], 0, w.dFf, hid, 0);
                 VectorKernels.relu(hid, 0, t * w.dFf);
