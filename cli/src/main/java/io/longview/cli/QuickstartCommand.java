@@ -71,6 +71,8 @@ final class QuickstartCommand implements Callable<Integer> {
         rc = Main.run(ablate);
         System.out.println("\nquickstart done: dataset " + world + ", store " + store + ", examples " + examples
                 + ", rankers and report " + run + " (V2 checkpoint: " + run.resolve("rows/v2/last.lvck") + ")");
+        System.out.println("serve the V2 ranker over HTTP: longview serve --store " + store + " --checkpoint "
+                + run.resolve("rows/v2/last.lvck"));
         return rc;
     }
 
