@@ -129,6 +129,12 @@ public final class VectorKernels {
      * (not checked when the arrays differ).
      */
     public static void matmul(float[] x, int xOff, int rows, int in, float[] w, int wOff, int out, float[] y, int yOff) {
+        checkMatmul(x, xOff, rows, in, w, wOff, out, y, yOff);
+        IMPL.matmul(x, xOff, rows, in, w, wOff, out, y, yOff);
+    }
+
+    /** The arguments of the offset matrix products: sizes, ranges, and no output overlapping an input. */
+    private static void checkMatmul(float[] x, int xOff, int rows, int in, float[] w, int wOff, int out, float[] y, int yOff) {
         checkNonNegative("rows", rows);
         checkPositive("in", in);
         checkPositive("out", out);
@@ -142,7 +148,6 @@ public final class VectorKernels {
             throw new IllegalArgumentException("y [" + yOff + ", " + (yOff + rows * out) + ") overlaps x [" + xOff + ", "
                     + (xOff + rows * in) + ")");
         }
-        IMPL.matmul(x, xOff, rows, in, w, wOff, out, y, yOff);
     }
 
     /**
@@ -152,19 +157,7 @@ public final class VectorKernels {
      * within tolerance, not bit for bit.
      */
     public static void matmulFma(float[] x, int xOff, int rows, int in, float[] w, int wOff, int out, float[] y, int yOff) {
-        checkNonNegative("rows", rows);
-        checkPositive("in", in);
-        checkPositive("out", out);
-        checkRange("x", x.length, xOff, product("rows", rows, "in", in));
-        checkRange("w", w.length, wOff, product("in", in, "out", out));
-        checkRange("y", y.length, yOff, product("rows", rows, "out", out));
-        if (y == w) {
-            throw new IllegalArgumentException("y must not be the same array as w");
-        }
-        if (y == x && yOff < xOff + rows * in && xOff < yOff + rows * out) {
-            throw new IllegalArgumentException("y [" + yOff + ", " + (yOff + rows * out) + ") overlaps x [" + xOff + ", "
-                    + (xOff + rows * in) + ")");
-        }
+        checkMatmul(x, xOff, rows, in, w, wOff, out, y, yOff);
         IMPL.matmulFma(x, xOff, rows, in, w, wOff, out, y, yOff);
     }
 
