@@ -1,6 +1,5 @@
 package io.longview.cli;
 
-import io.longview.core.eval.HeadMetrics;
 import io.longview.train.TrainerConfig;
 import io.longview.train.ablation.AblationBudget;
 import io.longview.train.ablation.AblationData;
@@ -20,7 +19,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -114,12 +112,6 @@ final class AblateCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "peak JVM heap used %.0f MiB; process peak RSS %s%n", peakHeapMiB(), peakRss());
         out.println("report: " + runDir.resolve(AblationReport.MARKDOWN) + " and " + runDir.resolve(AblationReport.HTML));
-    }
-
-    static String describe(Map<String, HeadMetrics> m) {
-        StringBuilder b = new StringBuilder();
-        m.forEach((h, v) -> b.append(String.format(Locale.ROOT, "%s hit@3 %.4f  ", h, v.hitAt3())));
-        return b.toString().trim();
     }
 
     static double peakHeapMiB() {

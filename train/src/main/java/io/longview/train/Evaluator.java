@@ -98,9 +98,7 @@ public final class Evaluator {
      * @throws IllegalArgumentException unless {@code 0 < fraction ≤ 1}
      */
     public Evaluation evaluate(Path exampleFile, double fraction) {
-        if (!(fraction > 0 && fraction <= 1)) {
-            throw new IllegalArgumentException("evaluation fraction must be in (0, 1], got " + fraction);
-        }
+        checkFraction(fraction);
         ModelConfig config = model.config();
         int nHeads = config.heads().size();
         List<long[]> ids = new ArrayList<>();                 // per batch: users then requests, 2n values
@@ -188,6 +186,17 @@ public final class Evaluator {
         System.arraycopy(from.dense(), 0, to.dense(), 0, n * from.denseDim());
         System.arraycopy(from.labels(), 0, to.labels(), 0, n * from.heads());
         System.arraycopy(from.userIds(), 0, to.userIds(), 0, n);
+    }
+
+    /**
+     * Checks an evaluation sample fraction.
+     *
+     * @throws IllegalArgumentException unless {@code 0 < fraction ≤ 1}
+     */
+    public static void checkFraction(double fraction) {
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("evaluation fraction must be in (0, 1], got " + fraction);
+        }
     }
 
     /** Whether request {@code id} is in the sample of {@code fraction} (a SplitMix64 hash of the id, as a fraction). */

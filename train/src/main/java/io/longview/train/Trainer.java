@@ -114,9 +114,7 @@ public final class Trainer {
      * of all of them; returns this trainer.
      */
     public Trainer withEvalFraction(double fraction) {
-        if (!(fraction > 0 && fraction <= 1)) {
-            throw new IllegalArgumentException("evaluation fraction must be in (0, 1], got " + fraction);
-        }
+        Evaluator.checkFraction(fraction);
         this.evalFraction = fraction;
         return this;
     }

@@ -169,14 +169,11 @@ public final class AblationRunner {
             for (TrainingReport.EvalPoint p : report.history()) {
                 history.add(new AblationResult.EvalPoint(p.step(), p.heads()));
             }
-            Evaluator.Evaluation finalEval;
-            if (trainer.lastEvaluation() != null && (report.stoppedEarly() || trainer.lastEvaluationStep() == report.steps())) {
-                // after early stopping the trainer restored the best weights: evaluate them again for the scores
-                finalEval = report.stoppedEarly()
-                        ? new Evaluator(model, budget.evalBatchSize()).evaluate(evalFile, budget.evalFraction())
-                        : trainer.lastEvaluation();
-            } else {
-                finalEval = new Evaluator(model, budget.evalBatchSize()).evaluate(evalFile, budget.evalFraction());
+            boolean current = !report.stoppedEarly() && trainer.lastEvaluationStep() == report.steps();
+            // after early stopping the trainer restored the best weights: they are evaluated again for their scores
+            Evaluator.Evaluation finalEval = current ? trainer.lastEvaluation()
+                    : evaluate(model, evalFile, row, report.steps(), budget);
+            if (!current && !report.stoppedEarly()) {
                 history.add(new AblationResult.EvalPoint(report.steps(), finalEval.heads()));
             }
             last = finalEval.heads();
@@ -195,12 +192,12 @@ public final class AblationRunner {
                 rowDir.resolve(report.stoppedEarly() ? "best.lvck" : "last.lvck").toString(), blended);
     }
 
-    private AblationResult.EvalPoint evaluate(Evaluator evaluator, Path evalFile, AblationRow row, int steps, double fraction) {
+    private Evaluator.Evaluation evaluate(TransActModel model, Path evalFile, AblationRow row, int steps, AblationBudget budget) {
         long t0 = System.nanoTime();
-        Evaluator.Evaluation e = evaluator.evaluate(evalFile, fraction);
+        Evaluator.Evaluation e = new Evaluator(model, budget.evalBatchSize()).evaluate(evalFile, budget.evalFraction());
         progress.printf(Locale.ROOT, "[ablation] %s step %d: eval %d examples (%.1f s)%n", row.name(), steps, e.examples(),
                 (System.nanoTime() - t0) / 1e9);
-        return new AblationResult.EvalPoint(steps, e.heads());
+        return e;
     }
 
     /** The lifelong selection rule recorded in an example file's header. */
