@@ -8,7 +8,6 @@ import io.longview.core.checkpoint.Provenance;
 import io.longview.core.model.Token;
 import io.longview.core.testing.Seeds;
 import io.longview.examples.ExampleHeader;
-import io.longview.examples.ExampleReader;
 import io.longview.examples.RequestRecord;
 import io.longview.kernels.ScalarForward;
 import org.junit.jupiter.api.Test;
@@ -56,14 +55,9 @@ class CheckpointExportTest {
     void exportedCheckpointScoresLikeTheDjlForward() {
         long seed = Seeds.seed(22);
         Path file = SmallLogs.random(seed, 4, 8, 150).build(tmp.resolve("ex"));
-        List<RequestRecord> records = new ArrayList<>();
-        ExampleHeader header;
-        try (ExampleReader r = ExampleReader.open(file)) {
-            header = r.header();
-            while (r.hasNext()) {
-                records.add(r.next());
-            }
-        }
+        SmallLogs.Examples examples = SmallLogs.read(file);
+        List<RequestRecord> records = examples.records();
+        ExampleHeader header = examples.header();
         TrainerConfig tc = TrainerConfig.defaults(3).withBatchSize(32).withEpochs(1).withLearningRate(3e-3f)
                 .withWarmupSteps(1).withSeed(seed);
         try (TransActModel model = new TransActModel(SMALL, seed)) {

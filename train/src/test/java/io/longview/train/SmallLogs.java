@@ -7,6 +7,9 @@ import io.longview.core.model.Token;
 import io.longview.data.io.EventSources;
 import io.longview.examples.ExampleBuilder;
 import io.longview.examples.ExampleBuilderConfig;
+import io.longview.examples.ExampleHeader;
+import io.longview.examples.ExampleReader;
+import io.longview.examples.RequestRecord;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +25,21 @@ public final class SmallLogs {
     static final long MINUTE = 60_000L;
 
     private SmallLogs() {
+    }
+
+    /** An example file read whole: its header and every request, in file order. */
+    public record Examples(ExampleHeader header, List<RequestRecord> records) {
+    }
+
+    /** Reads every request of an example file. */
+    public static Examples read(Path exampleFile) {
+        List<RequestRecord> records = new ArrayList<>();
+        try (ExampleReader r = ExampleReader.open(exampleFile)) {
+            while (r.hasNext()) {
+                records.add(r.next());
+            }
+            return new Examples(r.header(), records);
+        }
     }
 
     /** A generated log and its items. */
