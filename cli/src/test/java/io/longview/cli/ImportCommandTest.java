@@ -2,7 +2,7 @@ package io.longview.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.longview.core.testing.SharedData;
+import io.longview.core.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -144,16 +144,16 @@ class ImportCommandTest {
         assertThat(out.resolve("keep.txt")).hasContent("mine");
     }
 
-    /** The real MovieLens sample (a few seconds: it learns embeddings); 671 users per data/README.md. */
+    /** The MovieLens test sample (it learns embeddings); 60 users per its SAMPLE.md. */
     @Test
     void movieLensSmallImports() throws IOException {
         Path out = tmp.resolve("ml");
 
-        CliRun r = CliRun.of("import", "movielens", SharedData.movielensSmall().toString(), "--out", out.toString()).ok();
+        CliRun r = CliRun.of("import", "movielens", TestData.movielensSample().toString(), "--out", out.toString()).ok();
 
         JsonNode m = new ObjectMapper().readTree(out.resolve("dataset.json").toFile());
-        assertThat(m.get("users").asLong()).isEqualTo(671);
-        assertThat(r.out()).contains("users 671");
+        assertThat(m.get("users").asLong()).isEqualTo(60);
+        assertThat(r.out()).contains("users 60");
         assertThat(out.resolve("items.csv")).exists();
         assertThat(Files.exists(out.resolve("events.csv")) || Files.exists(out.resolve("events.csv.gz"))).isTrue();
     }

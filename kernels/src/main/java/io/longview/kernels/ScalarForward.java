@@ -9,7 +9,7 @@ import io.longview.core.model.Token;
 import java.util.List;
 
 /**
- * The plain scalar float32 forward pass of DESIGN §3 for one candidate, exactly as {@code shared/golden/reference.py}
+ * The plain scalar float32 forward pass of DESIGN §3 for one candidate, exactly as {@code golden/reference.py}
  * {@code forward} states it: the reference that fast kernels are tested against, not a fast path itself (it allocates
  * per call and looks weights up by name).
  *

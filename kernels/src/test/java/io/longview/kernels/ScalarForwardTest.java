@@ -7,7 +7,7 @@ import io.longview.core.checkpoint.CheckpointReader;
 import io.longview.core.checkpoint.CheckpointWriter;
 import io.longview.core.checkpoint.GoldenWeights;
 import io.longview.core.model.Token;
-import io.longview.core.testing.SharedData;
+import io.longview.core.testing.TestData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,7 @@ import static io.longview.core.testing.AllClose.assertAllClose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The scalar forward pass against the float64 reference ({@code shared/golden/forward.json}). */
+/** The scalar forward pass against the float64 reference ({@code golden/forward.json}). */
 class ScalarForwardTest {
     private static final double RTOL = 1e-4;
     private static final double ATOL = 1e-5;
@@ -30,7 +30,7 @@ class ScalarForwardTest {
 
     @BeforeAll
     static void load() throws IOException {
-        root = new ObjectMapper().readTree(SharedData.golden("forward.json").toFile());
+        root = new ObjectMapper().readTree(TestData.golden("forward.json").toFile());
         checkpoint = GoldenWeights.checkpoint(root);
     }
 

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 
 /**
  * The TransAct V2 ranker of DESIGN §3 on DJL/PyTorch, float32, weights as {@code (in, out)} matrices applied as
- * {@code x @ W}. The golden reference ({@code shared/golden/reference.py}, {@code forward}) states the same math.
+ * {@code x @ W}. The golden reference ({@code golden/reference.py}, {@code forward}) states the same math.
  *
  * <pre>
  * x_t   = [dequant(e_t) | e_c] + Σ_bits E_act[bit] + E_surf[surface_t] + E_pos[t]          (B, T, 64)

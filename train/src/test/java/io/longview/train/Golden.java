@@ -2,14 +2,14 @@ package io.longview.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.longview.core.testing.SharedData;
+import io.longview.core.testing.TestData;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads {@code shared/golden/forward.json}: its config, its weights (into a model) and its cases (into batches). */
+/** Reads {@code golden/forward.json}: its config, its weights (into a model) and its cases (into batches). */
 final class Golden {
     static final double CLIP = 0.65;
 
@@ -32,7 +32,7 @@ final class Golden {
 
     static Golden load() {
         try {
-            return new Golden(new ObjectMapper().readTree(SharedData.golden("forward.json").toFile()));
+            return new Golden(new ObjectMapper().readTree(TestData.golden("forward.json").toFile()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

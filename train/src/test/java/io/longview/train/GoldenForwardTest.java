@@ -11,7 +11,7 @@ import java.util.List;
 
 import static io.longview.train.Close.assertAllClose;
 
-/** The model and losses against the float64 reference ({@code shared/golden/forward.json}), rtol 1e-4, atol 1e-5. */
+/** The model and losses against the float64 reference ({@code golden/forward.json}), rtol 1e-4, atol 1e-5. */
 class GoldenForwardTest {
     static final double RTOL = 1e-4;
     static final double ATOL = 1e-5;

@@ -2,7 +2,7 @@ package io.longview.core.checkpoint;
 
 /**
  * The names of the model's weight tensors (DESIGN §3–4), shared by the trainer, the checkpoint and the serving
- * engines. The names follow the keys of {@code shared/golden/reference.py} ({@code forward.json} weights), with list
+ * engines. The names follow the keys of {@code golden/reference.py} ({@code forward.json} weights), with list
  * entries flattened as {@code <list>.<index>.<key>}. Matrices are stored as {@code (in, out)} and applied as
  * {@code x @ W} (+ {@code b}); row-major.
  *

@@ -5,7 +5,7 @@ import java.util.OptionalDouble;
 
 /**
  * AUC, GAUC and HIT@k of DESIGN §5, as pure functions over parallel arrays (one entry per example = one candidate
- * of one request). The definitions are those of {@code shared/golden/reference.py}:
+ * of one request). The definitions are those of {@code golden/reference.py}:
  *
  * <ul>
  *   <li><b>AUC</b> = P(score of a random positive &gt; score of a random negative); a positive and a negative with

@@ -3,7 +3,7 @@ package io.longview.core.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.longview.core.select.SelectionConfig;
-import io.longview.core.testing.SharedData;
+import io.longview.core.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,7 +138,7 @@ class CheckpointFormatTest {
     /** The naming scheme is the reference's: every forward.json weight maps onto exactly one tensor of the same shape. */
     @Test
     void referenceWeightsLoadUnderTheNamingScheme() throws IOException {
-        JsonNode root = new ObjectMapper().readTree(SharedData.golden("forward.json").toFile());
+        JsonNode root = new ObjectMapper().readTree(TestData.golden("forward.json").toFile());
         Checkpoint c = GoldenWeights.checkpoint(root);
         assertThat(c.config().heads()).containsExactly("click", "save", "hide");
         assertThat(c.config().surfaces()).isEqualTo(4);

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The weights of {@code shared/golden/forward.json} as a {@link Checkpoint}: nested JSON lists flattened to
+ * The weights of {@code golden/forward.json} as a {@link Checkpoint}: nested JSON lists flattened to
  * {@code layers.0.Wq} etc., the configuration taken from the file's {@code config} (dense features named
  * {@code dense0..}). Test support, also for other modules' tests (via the core test-jar).
  */

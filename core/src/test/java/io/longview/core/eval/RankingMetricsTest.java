@@ -3,7 +3,7 @@ package io.longview.core.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.longview.core.testing.Seeds;
-import io.longview.core.testing.SharedData;
+import io.longview.core.testing.TestData;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-/** The metrics against {@code shared/golden/metrics.json}, hand-computed cases and a brute-force AUC. */
+/** The metrics against {@code golden/metrics.json}, hand-computed cases and a brute-force AUC. */
 class RankingMetricsTest {
 
     private static final double EPS = 1e-12;
@@ -44,7 +44,7 @@ class RankingMetricsTest {
 
     @Test
     void matchesTheGoldenReference() throws IOException {
-        JsonNode root = new ObjectMapper().readTree(SharedData.golden("metrics.json").toFile());
+        JsonNode root = new ObjectMapper().readTree(TestData.golden("metrics.json").toFile());
         int n = root.get("labels").size();
         long[] users = new long[n];
         long[] requests = new long[n];

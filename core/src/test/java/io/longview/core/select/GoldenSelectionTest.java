@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.longview.core.model.Token;
 import io.longview.core.model.TokenSequence;
 import io.longview.core.model.UserSequences;
-import io.longview.core.testing.SharedData;
+import io.longview.core.testing.TestData;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The selector against the independent float64 reference ({@code shared/golden/selection.json}). */
+/** The selector against the independent float64 reference ({@code golden/selection.json}). */
 class GoldenSelectionTest {
 
     static TokenSequence tokens(JsonNode array) {
@@ -39,7 +39,7 @@ class GoldenSelectionTest {
 
     @Test
     void selectsExactlyTheReferenceTokensInTheReferenceOrder() throws IOException {
-        JsonNode root = new ObjectMapper().readTree(SharedData.golden("selection.json").toFile());
+        JsonNode root = new ObjectMapper().readTree(TestData.golden("selection.json").toFile());
         SelectionConfig config = new SelectionConfig(root.get("k_ll").asInt(), root.get("r").asInt(), root.get("k_rt").asInt(),
                 root.get("k_imp").asInt(), SelectionRule.NEAREST);
         assertThat(config).isEqualTo(SelectionConfig.DEFAULT);

@@ -4,7 +4,7 @@ import io.longview.core.model.Actions;
 import io.longview.core.model.Event;
 import io.longview.core.model.InMemoryItemEmbeddings;
 import io.longview.core.model.Surfaces;
-import io.longview.core.testing.SharedData;
+import io.longview.core.testing.TestData;
 import io.longview.data.io.DatasetLayout;
 import io.longview.data.io.DatasetManifest;
 import io.longview.data.io.ImportResult;
@@ -23,7 +23,8 @@ import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The MovieLens adapter on the shared ml-latest-small sample (100,004 ratings of 671 users). */
+/** The MovieLens adapter on the test sample of ml-latest-small (9,197 ratings of users 1–60, the 3,567 movies they
+ * rated; counts from the files, see {@code movielens-sample/SAMPLE.md}). */
 class MovieLensImporterTest {
     static final long SEED = 42;
 
@@ -35,7 +36,7 @@ class MovieLensImporterTest {
 
     @BeforeAll
     static void importSample() {
-        result = MovieLensImporter.builder(SharedData.movielensSmall(), tmp.resolve("ml")).seed(SEED).run();
+        result = MovieLensImporter.builder(TestData.movielensSample(), tmp.resolve("ml")).seed(SEED).run();
         events = new ArrayList<>();
         try (var s = result.layout().openEvents()) {
             s.forEachRemaining(events::add);
@@ -45,12 +46,12 @@ class MovieLensImporterTest {
     @Test
     void everyRatingBecomesOneExplicitEvent() {
         long explicit = events.stream().filter(e -> Actions.isExplicit(e.action())).count();
-        assertThat(explicit).isEqualTo(100_004);
+        assertThat(explicit).isEqualTo(9_197);
         DatasetManifest m = result.manifest();
-        assertThat(m.users()).isEqualTo(671);
+        assertThat(m.users()).isEqualTo(60);
         assertThat(m.events()).isEqualTo(events.size());
-        assertThat(m.items()).isEqualTo(9_125); // every movie of movies.csv
-        assertThat(m.parameters()).containsEntry("explicitEvents", 100_004L);
+        assertThat(m.items()).isEqualTo(3_567); // every movie of movies.csv
+        assertThat(m.parameters()).containsEntry("explicitEvents", 9_197L);
         assertThat(events).allMatch(e -> e.surface() == Surfaces.HOME);
     }
 
@@ -118,9 +119,9 @@ class MovieLensImporterTest {
             }
         }
         assertThat(problems).isEmpty();
-        assertThat(coveredRatings).as("every rating is a candidate of exactly one request").isEqualTo(100_004);
+        assertThat(coveredRatings).as("every rating is a candidate of exactly one request").isEqualTo(9_197);
         assertThat(nRequests).isEqualTo(((Number) result.manifest().parameters().get("requests")).longValue());
-        assertThat(events.stream().filter(e -> e.action() == Actions.IMPRESSION).count()).isEqualTo(2 * 100_004);
+        assertThat(events.stream().filter(e -> e.action() == Actions.IMPRESSION).count()).isEqualTo(2 * 9_197);
     }
 
     @Test
@@ -138,7 +139,7 @@ class MovieLensImporterTest {
         Map<String, Object> p = result.manifest().parameters();
         long learned = ((Number) p.get("embeddingLearnedItems")).longValue();
         long fallback = ((Number) p.get("embeddingFallbackItems")).longValue();
-        assertThat(learned + fallback).isEqualTo(9_125);
+        assertThat(learned + fallback).isEqualTo(3_567);
         assertThat(fallback).isPositive();
         assertThat(((Number) p.get("embeddingFallbackByGenre")).longValue()).isPositive();
         assertThat(result.manifest().embeddings()).contains("implicit-als", "fallback");
@@ -147,13 +148,13 @@ class MovieLensImporterTest {
 
     @Test
     void deterministicForASeed() {
-        ImportResult same = MovieLensImporter.builder(SharedData.movielensSmall(), tmp.resolve("ml-again")).seed(SEED).run();
+        ImportResult same = MovieLensImporter.builder(TestData.movielensSample(), tmp.resolve("ml-again")).seed(SEED).run();
         assertThat(same.manifest().snapshotId()).isEqualTo(result.manifest().snapshotId());
         assertThat(same.manifest().splitTimeMs()).isEqualTo(result.manifest().splitTimeMs());
-        ImportResult other = MovieLensImporter.builder(SharedData.movielensSmall(), tmp.resolve("ml-other")).seed(SEED + 1)
+        ImportResult other = MovieLensImporter.builder(TestData.movielensSample(), tmp.resolve("ml-other")).seed(SEED + 1)
                 .negativeRatio(2).embedding(io.longview.data.embed.AlsConfig.defaults(SEED + 1).withIterations(2)).run();
         assertThat(other.manifest().snapshotId()).isNotEqualTo(result.manifest().snapshotId());
-        assertThat(other.manifest().events()).isEqualTo(100_004 + 3L * 100_004);
+        assertThat(other.manifest().events()).isEqualTo(9_197 + 3L * 9_197);
         assertThat(result.manifest().snapshotId())
                 .isEqualTo(DatasetManifest.snapshotId(result.layout().events(), result.layout().items()));
         assertThat(new DatasetLayout(result.dir()).readManifest().seed()).isEqualTo(SEED);
