@@ -44,6 +44,10 @@ final class AblateCommand implements Callable<Integer> {
             defaultValue = "no-sequence,rt-only,rt-nal-inbatch,rt-nal-imp,v2,ll-random,ll-most-recent")
     List<String> rows;
 
+    @Option(names = "--heads", split = ",", defaultValue = "click,save,hide",
+            description = "the model's heads, a subset of click,save,hide (default ${DEFAULT-VALUE}); drop one the log never has")
+    List<String> heads;
+
     @Option(names = "--seed", description = "the seed of every row: initial weights and example order (default ${DEFAULT-VALUE})", defaultValue = "1")
     long seed;
 
@@ -82,10 +86,16 @@ final class AblateCommand implements Callable<Integer> {
         if (maxTrainExamples < 0 || maxSteps < 0 || evalEvery < 0 || logEvery < 0) {
             throw new IllegalArgumentException("--max-train-examples, --max-steps, --eval-every and --log-every must be ≥ 0");
         }
-        List<AblationRow> ladder = AblationLadder.select(io.longview.train.ModelConfig.DEFAULT, rows.toArray(String[]::new));
+        if (heads.isEmpty() || heads.stream().distinct().count() != heads.size()
+                || !io.longview.train.ModelConfig.DEFAULT.heads().containsAll(heads)) {
+            throw new IllegalArgumentException("--heads " + String.join(",", heads) + ": expected distinct names among "
+                    + String.join(",", io.longview.train.ModelConfig.DEFAULT.heads()));
+        }
+        io.longview.train.ModelConfig base = io.longview.train.ModelConfig.DEFAULT.withHeads(heads);
+        List<AblationRow> ladder = AblationLadder.select(base, rows.toArray(String[]::new));
         Path runDir = run != null ? run : Path.of("runs", "ablate-" + dataset.toAbsolutePath().normalize().getFileName() + "-"
                 + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        TrainerConfig tc = TrainerConfig.defaults(io.longview.train.ModelConfig.DEFAULT.heads().size()).withBatchSize(batchSize)
+        TrainerConfig tc = TrainerConfig.defaults(base.heads().size()).withBatchSize(batchSize)
                 .withEpochs(epochs).withLearningRate(learningRate).withWarmupSteps(warmup).withLogEverySteps(logEvery);
         AblationBudget budget = new AblationBudget(tc, maxSteps, maxTrainExamples, evalEvery, 512, evalFraction);
         AblationResult result = run(dataset, examples, runDir, ladder, seed, budget, System.out);

@@ -1,10 +1,16 @@
 package io.longview.cli;
 
+import io.longview.data.io.EventLogDialect;
 import io.longview.data.io.EventLogImporter;
 import io.longview.data.io.FileFormat;
 import io.longview.data.io.ImportResult;
+import io.longview.data.io.RequestMode;
+import io.longview.data.io.SessionRule;
 import io.longview.data.movielens.MovieLensImporter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -44,11 +50,12 @@ final class ImportCommand {
     }
 
     @Command(name = "movielens", mixinStandardHelpOptions = true,
-            description = {"Import a MovieLens download (ratings.csv + movies.csv): ratings ≥ 4 → save, 3–3.5 → click, ≤ 2.5 → hide;",
+            description = {"Import a MovieLens download (ratings.csv + movies.csv, or ml-1m/ml-10m's ratings.dat + movies.dat):",
+                    "ratings ≥ 4 → save, 3–3.5 → click, ≤ 2.5 → hide;",
                     "sessions become requests with sampled unseen movies as impressions; embeddings learned from the training period.",
                     "See data/README.md."})
     static final class MovieLens extends Common implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "DIR", description = "the MovieLens directory (e.g. ../shared/data/movielens-small)")
+        @Parameters(index = "0", paramLabel = "DIR", description = "the MovieLens directory (ml-latest-small, ml-latest, ml-25m, ml-1m, ml-10m …)")
         Path dir;
 
         @Option(names = "--negative-ratio", description = "sampled unseen movies per rated movie in a request (default ${DEFAULT-VALUE})", defaultValue = "1.0")
@@ -75,24 +82,71 @@ final class ImportCommand {
                 + "omitted: learned from the training period")
         Path items;
 
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--requests", defaultValue = "impressions", paramLabel = "impressions|sessions",
+                description = "where requests come from: the log's impression rows (default), or sessions of a log without impressions "
+                        + "(each session's engaged items plus sampled never-touched items; see data/README.md)")
+        String requests;
+
+        @Option(names = "--columns", paramLabel = "FIELD=NAME,...",
+                description = "the file's names of the event fields, e.g. user_id=user,item_id=item,timestamp_ms=timestamp,action=behaviour; "
+                        + "unmapped columns are then ignored and surface is optional (0)")
+        String columns;
+
+        @Option(names = "--timestamp-unit", defaultValue = "ms", paramLabel = "ms|s", description = "unit of the timestamp column (default ms)")
+        String timestampUnit;
+
+        @Option(names = "--action-map", paramLabel = "NAME=ACTION,...",
+                description = "other action names, e.g. pv=click,cart=save,fav=save,buy=save (ACTION: click|save|hide|impression|skip)")
+        String actionMap;
+
+        @Option(names = "--session-gap", defaultValue = "30m", description = "sessions: a longer gap starts a new session (default 30m)")
+        String sessionGap;
+
+        @Option(names = "--session-max-duration", defaultValue = "1h",
+                description = "sessions: longest session from its first event, also the label window (default 1h)")
+        String sessionMaxDuration;
+
+        @Option(names = "--session-max-events", defaultValue = "20", description = "sessions: most events per session (default 20)")
+        int sessionMaxEvents;
+
+        @Option(names = "--negative-ratio", defaultValue = "1.0",
+                description = "sessions: sampled never-touched items per engaged item of a request (default 1)")
+        double negativeRatio;
+
         abstract FileFormat format();
 
         @Override
         public Integer call() {
             EventLogImporter.Builder b = EventLogImporter.builder(events, out).eventsFormat(format()).seed(seed)
                     .overwrite(force).compressEvents(gzip).progress(true);
+            try {
+                b.dialect(EventLogDialect.parse(columns, timestampUnit, actionMap)).requests(RequestMode.parse(requests));
+                b.sessions(new SessionRule(Cli.parseDurationMs(sessionGap), sessionMaxEvents, Cli.parseDurationMs(sessionMaxDuration)))
+                        .negativeRatio(negativeRatio);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
             if (items != null) {
                 b.items(items);
             }
             if (splitTime != null) {
                 b.splitTimeMs(Cli.parseTime(splitTime));
             }
-            print(b.run());
+            ImportResult r = b.run();
+            print(r);
+            if (((Number) r.manifest().parameters().getOrDefault("impressionEvents", 0L)).longValue() == 0) {
+                System.out.println("  note: the log has no impression rows, so it has no requests to train on; "
+                        + "import it with --requests sessions to make them from sessions");
+            }
             return 0;
         }
     }
 
-    @Command(name = "csv", mixinStandardHelpOptions = true, description = "Import a CSV event log (DESIGN §1 format) and its item file.")
+    @Command(name = "csv", mixinStandardHelpOptions = true, description = {"Import a CSV event log (DESIGN §1 format, or a raw log through --columns,",
+            "--timestamp-unit and --action-map) and its item file; --requests sessions for a log without impressions."})
     static final class Csv extends EventLog {
         @Override
         FileFormat format() {

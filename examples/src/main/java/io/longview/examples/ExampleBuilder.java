@@ -132,12 +132,32 @@ public final class ExampleBuilder {
             AtomicDirectory.deleteRecursively(tmp);
             double secs = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
             BuildSummary summary = summary(r, trainFooter, evalFooter, secs);
+            requireRequests(summary, events.file() != null ? events.file() : outputDir);
             summary.write(out.dir().resolve(ExampleFormat.SUMMARY_FILE));
             out.commit();
             return summary;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + outputDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * No silent emptiness: a build whose training or evaluation split has no request is refused (and nothing is
+     * written), naming the split and what fixes it.
+     */
+    private static void requireRequests(BuildSummary s, Path source) {
+        if (s.train().requests() > 0 && s.eval().requests() > 0) {
+            return;
+        }
+        String fix = s.train().requests() + s.eval().requests() == 0
+                ? "the log has no requests (all impressions of a user at one time); a log without impression rows needs "
+                + "'import csv|jsonl --requests sessions'"
+                : "the " + (s.train().requests() == 0 ? "training" : "evaluation") + " split (requests "
+                + (s.train().requests() == 0 ? "before " : "at or after ") + java.time.Instant.ofEpochMilli(s.splitTimeMs())
+                + ") has 0 requests; choose another --split-time";
+        throw new io.longview.core.io.InputException(source, 0, "0 requests in " + (s.train().requests() == 0 ? "train" : "eval")
+                + " (" + s.train().requests() + " train, " + s.eval().requests() + " eval, from " + s.events() + " events of "
+                + s.users() + " users): " + fix);
     }
 
     /** What {@link #write} saw. */

@@ -54,9 +54,32 @@ public record HeadMetrics(double auc, double gauc, double hitAt3, int examples, 
         return hitAt3 / baseline.hitAt3 - 1.0;
     }
 
-    /** One readable line, e.g. {@code auc 0.7312  gauc 0.6120  hit@3 0.4410  (12000 examples, 830 positives, 1000 requests)}. */
+    /**
+     * One readable line, e.g. {@code auc 0.7312  gauc 0.6120  hit@3 0.4410  (12000 examples, 830 positives, 1000 requests)};
+     * an undefined metric reads {@code n/a} with its reason, never NaN.
+     */
     public String describe() {
-        return String.format(Locale.ROOT, "auc %.4f  gauc %.4f  hit@3 %.4f  (%d examples, %d positives, %d requests)",
-                auc, gauc, hitAt3, examples, positives, requests);
+        return String.format(Locale.ROOT, "auc %s  gauc %s  hit@3 %s  (%d examples, %d positives, %d requests)",
+                aucText(), gaucText(), hitAt3Text(), examples, positives, requests);
+    }
+
+    /** AUC as {@code 0.7312}, or {@code n/a (no positives)} / {@code n/a (no negatives)}. */
+    public String aucText() {
+        return text(auc, examples == 0 ? "no examples" : positives == 0 ? "no positives" : "no negatives");
+    }
+
+    /** GAUC as {@code 0.6120}, or {@code n/a (no user with both a positive and a negative)}. */
+    public String gaucText() {
+        return text(gauc, "no user with both a positive and a negative");
+    }
+
+    /** HIT@3 as {@code 0.4410}, or {@code n/a (no requests)}. */
+    public String hitAt3Text() {
+        return text(hitAt3, "no requests");
+    }
+
+    /** A metric value with four decimals, or {@code n/a (reason)} when it is not finite. */
+    public static String text(double v, String reasonWhenUndefined) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "n/a (" + reasonWhenUndefined + ")";
     }
 }

@@ -24,6 +24,11 @@ import java.util.NoSuchElementException;
  *       the 1-based line and the offending value.</li>
  * </ul>
  * Streaming: one line in memory at a time. Rows are returned in file order.
+ *
+ * <p>A raw log with other column names, extra columns, timestamps in seconds or other action names reads through an
+ * {@link EventLogDialect} ({@link #CsvEventReader(Path, EventLogDialect)}): columns are then looked up by name,
+ * unmapped ones are ignored, {@code surface} may be absent (0), and rows whose action maps to {@code skip} are
+ * dropped.
  */
 public final class CsvEventReader implements EventSource {
     /** The required header columns. */
@@ -31,6 +36,9 @@ public final class CsvEventReader implements EventSource {
             EventFields.ACTION, EventFields.SURFACE);
 
     private final CsvRecordReader csv;
+    private final EventLogDialect dialect;
+    private final int[] index = new int[5]; // column of user, item, timestamp, action, surface (-1: absent)
+    private final int fieldCount;
     private Event pending;
     private long pendingLine;
     private long line;
@@ -42,9 +50,39 @@ public final class CsvEventReader implements EventSource {
      * @throws InputException for a missing or empty file or a wrong header
      */
     public CsvEventReader(Path file) {
+        this(file, EventLogDialect.CANONICAL);
+    }
+
+    /**
+     * Opens a raw log read through a dialect, and finds its columns.
+     *
+     * @throws InputException for a missing or empty file, or a header without a required column
+     */
+    public CsvEventReader(Path file, EventLogDialect dialect) {
+        this.dialect = dialect;
         csv = CsvRecordReader.open(file, "an event log with header " + EventLogWriter.HEADER);
         try {
-            csv.requireHeader(COLUMNS);
+            if (dialect.strict()) {
+                csv.requireHeader(COLUMNS);
+                for (int i = 0; i < index.length; i++) {
+                    index[i] = i;
+                }
+                fieldCount = COLUMNS.size();
+            } else {
+                StringBuilder missing = new StringBuilder();
+                for (int i = 0; i < index.length; i++) {
+                    String name = dialect.column(COLUMNS.get(i));
+                    index[i] = csv.column(name);
+                    if (index[i] < 0 && i < 4) {
+                        missing.append(missing.isEmpty() ? "" : ", ").append(COLUMNS.get(i)).append(" (column '").append(name).append("')");
+                    }
+                }
+                if (!missing.isEmpty()) {
+                    throw new InputException(file, csv.headerLine(), "header is '" + String.join(",", csv.header())
+                            + "', it has no " + missing + "; map the file's names with --columns field=name,...");
+                }
+                fieldCount = csv.header().size();
+            }
         } catch (RuntimeException e) {
             csv.close();
             throw e;
@@ -53,7 +91,7 @@ public final class CsvEventReader implements EventSource {
 
     @Override
     public boolean hasNext() {
-        if (pending == null && !done) {
+        while (pending == null && !done) {
             if (csv.next()) {
                 pending = parse();
                 pendingLine = csv.line();
@@ -75,27 +113,33 @@ public final class CsvEventReader implements EventSource {
         return e;
     }
 
+    /** The event of the current row, or null for a row the dialect skips. */
     private Event parse() {
-        csv.requireFieldCount(COLUMNS.size());
-        long user = csv.longField(0, EventFields.USER);
-        long item = csv.longField(1, EventFields.ITEM);
-        long ts = csv.longField(2, EventFields.TIMESTAMP);
-        try {
-            EventFields.timestamp(ts);
-        } catch (IllegalArgumentException e) {
-            throw csv.error(e.getMessage());
-        }
+        csv.requireFieldCount(fieldCount);
         byte action;
         try {
-            action = EventFields.action(csv.field(3));
+            action = dialect.action(csv.field(index[3]));
         } catch (IllegalArgumentException e) {
             throw csv.error(e.getMessage());
         }
-        byte surface;
+        if (action == EventLogDialect.SKIP) {
+            return null;
+        }
+        long user = csv.longField(index[0], EventFields.USER);
+        long item = csv.longField(index[1], EventFields.ITEM);
+        long ts;
         try {
-            surface = EventFields.surface(csv.field(4));
+            ts = dialect.timestampMs(csv.longField(index[2], EventFields.TIMESTAMP));
         } catch (IllegalArgumentException e) {
             throw csv.error(e.getMessage());
+        }
+        byte surface = 0;
+        if (index[4] >= 0) {
+            try {
+                surface = EventFields.surface(csv.field(index[4]));
+            } catch (IllegalArgumentException e) {
+                throw csv.error(e.getMessage());
+            }
         }
         return new Event(user, item, ts, action, surface);
     }

@@ -36,6 +36,13 @@ import java.util.Objects;
  *       row, checking that every event's item has an embedding ({@code events.csv:17: item 4211 has no embedding in
  *       items.csv}), and writing the canonical {@code events.csv} (rows in input order). Memory: the set of user ids
  *       and a bounded sample of timestamps ({@link TimeQuantile}); the log itself is never held.</li>
+ *   <li>Raw logs: an {@link EventLogDialect} maps other column names, timestamps in seconds and other action names
+ *       ({@code --columns}, {@code --timestamp-unit}, {@code --action-map}).</li>
+ *   <li>Requests ({@link RequestMode}): with {@code impressions} (default) the log's impression rows are the
+ *       requests; with {@code sessions} (logs without impressions) they are made by {@link SessionRequests} from
+ *       each user's sessions, the manifest records the rule and the label window ({@code labelWindowMs} = the
+ *       session's maximum duration), and {@code events.csv} is written by user, then time. Sessions need every event
+ *       in memory (about 50 bytes an event while they are grouped by user).</li>
  *   <li>Split time: the one given, else the 80% time quantile of the events.</li>
  *   <li>Without an item file: learns embeddings from the events before the split ({@link ItemEmbeddingLearner},
  *       implicit ALS over clicks and saves), then gives every other item of the log a fallback
@@ -69,6 +76,10 @@ public final class EventLogImporter {
         private boolean overwrite;
         private boolean compressEvents;
         private boolean progress;
+        private EventLogDialect dialect = EventLogDialect.CANONICAL;
+        private RequestMode requests = RequestMode.IMPRESSIONS;
+        private SessionRule sessions = SessionRule.DEFAULT;
+        private double negativeRatio = 1.0;
 
         private Builder(Path events, Path output) {
             this.events = Objects.requireNonNull(events, "events");
@@ -139,6 +150,33 @@ public final class EventLogImporter {
             return this;
         }
 
+        /** How the raw log differs from the canonical one; default {@link EventLogDialect#CANONICAL}. */
+        public Builder dialect(EventLogDialect d) {
+            this.dialect = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** Where requests come from; default {@link RequestMode#IMPRESSIONS}. */
+        public Builder requests(RequestMode mode) {
+            this.requests = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /** How {@link RequestMode#SESSIONS} cuts events into sessions; default {@link SessionRule#DEFAULT}. */
+        public Builder sessions(SessionRule rule) {
+            this.sessions = Objects.requireNonNull(rule);
+            return this;
+        }
+
+        /** Sampled never-touched items per engaged item of a session request; default 1. */
+        public Builder negativeRatio(double r) {
+            if (!(r >= 0 && r <= 1000)) {
+                throw new IllegalArgumentException("negative ratio " + r + " must be in [0, 1000]");
+            }
+            this.negativeRatio = r;
+            return this;
+        }
+
         /** Print progress lines on stderr; default false. */
         public Builder progress(boolean b) {
             this.progress = b;
@@ -176,10 +214,12 @@ public final class EventLogImporter {
             LogStats stats = new LogStats(b.seed);
             LongHashSet seenItems = items == null ? new LongHashSet() : null;
             long fileSize = size(b.events);
-            try (EventSource src = EventSources.open(b.events, evFormat);
-                 EventLogWriter w = new EventLogWriter(eventsOut);
+            EventColumns collected = b.requests == RequestMode.SESSIONS ? new EventColumns() : null;
+            try (EventSource src = EventSources.open(b.events, evFormat, b.dialect);
+                 EventLogWriter w = collected == null ? new EventLogWriter(eventsOut) : null;
                  Progress p = progress(b, "import", fileSize)) {
                 long reported = 0;
+                long read = 0;
                 while (src.hasNext()) {
                     Event e = src.next();
                     if (items != null && !items.contains(e.itemId())) {
@@ -189,9 +229,17 @@ public final class EventLogImporter {
                     if (seenItems != null) {
                         seenItems.add(e.itemId());
                     }
-                    w.write(e);
-                    stats.add(e);
-                    if ((stats.events & 4095) == 0) {
+                    if (collected != null) {
+                        if (e.action() == Actions.IMPRESSION) {
+                            throw new InputException(src.file(), src.line(), "an impression row, but --requests sessions makes the "
+                                    + "requests from sessions of a log without impressions; use --requests impressions for this log");
+                        }
+                        collected.add(e);
+                    } else {
+                        w.write(e);
+                        stats.add(e);
+                    }
+                    if ((++read & 4095) == 0) {
                         long now = src.bytesRead();
                         p.advance(now - reported);
                         reported = now;
@@ -199,14 +247,51 @@ public final class EventLogImporter {
                 }
                 p.advance(src.bytesRead() - reported);
             }
-            if (stats.events == 0) {
-                throw new InputException(b.events, 0, "no events: the event log has no rows" + (evFormat == FileFormat.CSV ? " after its header" : ""));
+            SessionRequests sessionRequests = null;
+            if (collected != null && collected.size() > 0) {
+                long[] universe = items != null ? items.ids() : seenItems.toSortedArray();
+                Arrays.sort(universe);
+                sessionRequests = new SessionRequests(b.sessions, b.negativeRatio, b.seed, universe);
+                try (EventLogWriter w = new EventLogWriter(eventsOut)) {
+                    collected.emitSessions(sessionRequests, e -> {
+                        w.write(e);
+                        stats.add(e);
+                    });
+                }
             }
+            if (stats.events == 0) {
+                throw new InputException(b.events, 0, "no events: the event log has no rows" + (evFormat == FileFormat.CSV ? " after its header" : "")
+                        + (b.dialect.actionMap().containsValue(EventLogDialect.SKIP) ? " that the action map keeps" : ""));
+            }
+
             long split = b.splitTimeMs != null ? b.splitTimeMs : stats.times.quantile(b.splitQuantile);
 
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("eventsFile", b.events.toAbsolutePath().normalize().toString());
             params.put("eventsFormat", evFormat.name().toLowerCase(java.util.Locale.ROOT));
+            if (!b.dialect.strict()) {
+                params.put("columns", b.dialect.columns().toString());
+            }
+            params.put("timestampUnit", b.dialect.unit().name().toLowerCase(java.util.Locale.ROOT));
+            if (!b.dialect.actionMap().isEmpty()) {
+                params.put("actionMap", b.dialect.describeMap());
+            }
+            params.put("requestMode", b.requests.name().toLowerCase(java.util.Locale.ROOT));
+            if (sessionRequests != null) {
+                params.put("requests", sessionRequests.requests());
+                params.put("impressionEvents", sessionRequests.impressions());
+                params.put("sampledImpressions", sessionRequests.sampled());
+                params.put("requestsShortOfNegatives", sessionRequests.shortOfNegatives());
+                params.put("sessionMaxGapMs", b.sessions.maxGapMs());
+                params.put("sessionMaxEvents", b.sessions.maxEvents());
+                params.put("sessionMaxDurationMs", b.sessions.maxDurationMs());
+                params.put("labelWindowMs", b.sessions.labelWindowMs());
+                params.put("negativeRatio", b.negativeRatio);
+                params.put("requestRule", "per user, explicit events in (timestamp, item) order are cut into sessions (new session after a gap > "
+                        + "sessionMaxGapMs, at sessionMaxDurationMs from the session start, or after sessionMaxEvents events unless at the start time); "
+                        + "a session starting at t is one request: impressions at t for its k distinct items and round(negativeRatio * k) sampled "
+                        + "items the user never touched (uniform, seeded by (seed, userId))");
+            }
             params.putAll(stats.toParameters());
             params.put("splitTime", b.splitTimeMs != null ? "given" : "quantile " + b.splitQuantile + " of event times"
                     + (stats.times.exact() ? "" : " (from a seeded sample of " + TimeQuantile.DEFAULT_CAPACITY + ")"));

@@ -26,9 +26,14 @@ public final class EventSources {
 
     /** Opens an event log in the given format, whatever its name. */
     public static EventSource open(Path file, FileFormat format) {
+        return open(file, format, EventLogDialect.CANONICAL);
+    }
+
+    /** Opens a raw event log in the given format, read through a dialect (other names, units, action names). */
+    public static EventSource open(Path file, FileFormat format, EventLogDialect dialect) {
         return switch (format) {
-            case CSV -> new CsvEventReader(file);
-            case JSONL -> new JsonLinesEventReader(file);
+            case CSV -> new CsvEventReader(file, dialect);
+            case JSONL -> new JsonLinesEventReader(file, dialect);
         };
     }
 

@@ -30,6 +30,10 @@ import java.util.NoSuchElementException;
  *       naming the file, the 1-based line and the value.</li>
  * </ul>
  * Streaming: one line in memory at a time.
+ *
+ * <p>A raw log with other key names, extra keys, timestamps in seconds or other action names reads through an
+ * {@link EventLogDialect} ({@link #JsonLinesEventReader(Path, EventLogDialect)}): unmapped keys are then ignored,
+ * {@code surface} may be absent (0), and lines whose action maps to {@code skip} are dropped.
  */
 public final class JsonLinesEventReader implements EventSource {
     static final JsonFactory JSON = JsonFactory.builder()
@@ -37,6 +41,8 @@ public final class JsonLinesEventReader implements EventSource {
             .build();
 
     private final TextLineReader lines;
+    private final EventLogDialect dialect;
+    private final java.util.Map<String, String> fieldOfKey = new java.util.HashMap<>(); // the file's key → canonical field
     private String firstLine;
     private Event pending;
     private long pendingLine;
@@ -49,6 +55,19 @@ public final class JsonLinesEventReader implements EventSource {
      * @throws InputException for a missing or empty file
      */
     public JsonLinesEventReader(Path file) {
+        this(file, EventLogDialect.CANONICAL);
+    }
+
+    /**
+     * Opens a raw log read through a dialect.
+     *
+     * @throws InputException for a missing or empty file
+     */
+    public JsonLinesEventReader(Path file, EventLogDialect dialect) {
+        this.dialect = dialect;
+        for (String f : EventLogDialect.FIELDS) {
+            fieldOfKey.put(dialect.column(f), f);
+        }
         lines = new TextLineReader(file);
         try {
             String first = lines.readLine();
@@ -79,6 +98,7 @@ public final class JsonLinesEventReader implements EventSource {
                 pending = parse(s);
                 pendingLine = lines.line();
             }
+            // a null pending after a non-blank line: a row the dialect skips
         }
         return pending != null;
     }
@@ -108,13 +128,19 @@ public final class JsonLinesEventReader implements EventSource {
             for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
                 String name = p.currentName();
                 p.nextToken();
-                int bit = switch (name) {
+                String field = fieldOfKey.get(name);
+                if (field == null && !dialect.strict()) {
+                    p.skipChildren(); // a key the mapping does not name
+                    continue;
+                }
+                int bit = switch (field == null ? name : field) {
                     case EventFields.USER -> 1;
                     case EventFields.ITEM -> 2;
                     case EventFields.TIMESTAMP -> 4;
                     case EventFields.ACTION -> 8;
                     case EventFields.SURFACE -> 16;
-                    default -> throw lines.error("unknown field \"" + name + "\", expected user_id, item_id, timestamp_ms, action, surface");
+                    default -> throw lines.error("unknown field \"" + name + "\", expected user_id, item_id, timestamp_ms, action, surface"
+                            + (name.equals("timestamp") ? " (the field is timestamp_ms)" : ""));
                 };
                 if ((seen & bit) != 0) {
                     throw lines.error("field \"" + name + "\" appears twice");
@@ -124,9 +150,8 @@ public final class JsonLinesEventReader implements EventSource {
                     case 1 -> user = integer(p, name);
                     case 2 -> item = integer(p, name);
                     case 4 -> {
-                        ts = integer(p, name);
                         try {
-                            EventFields.timestamp(ts);
+                            ts = dialect.timestampMs(integer(p, name));
                         } catch (IllegalArgumentException e) {
                             throw lines.error(e.getMessage());
                         }
@@ -136,7 +161,7 @@ public final class JsonLinesEventReader implements EventSource {
                             throw lines.error("action is " + valueText(p) + ", expected a string click|save|hide|impression");
                         }
                         try {
-                            action = EventFields.action(p.getText());
+                            action = dialect.action(p.getText());
                         } catch (IllegalArgumentException e) {
                             throw lines.error(e.getMessage());
                         }
@@ -152,6 +177,9 @@ public final class JsonLinesEventReader implements EventSource {
         } catch (IOException e) {
             throw new InputException(lines.file(), lines.line(), "cannot parse: " + e.getMessage(), e);
         }
+        if (!dialect.strict()) {
+            seen |= 16; // surface is optional in a mapped log (0 when absent)
+        }
         if (seen != 31) {
             StringBuilder missing = new StringBuilder();
             String[] names = {EventFields.USER, EventFields.ITEM, EventFields.TIMESTAMP, EventFields.ACTION, EventFields.SURFACE};
@@ -162,7 +190,7 @@ public final class JsonLinesEventReader implements EventSource {
             }
             throw lines.error("missing field(s) " + missing + "; every line needs user_id, item_id, timestamp_ms, action, surface");
         }
-        return new Event(user, item, ts, action, surface);
+        return action == EventLogDialect.SKIP ? null : new Event(user, item, ts, action, surface);
     }
 
     private long integer(JsonParser p, String name) throws IOException {

@@ -23,9 +23,10 @@ import java.util.zip.ZipException;
  * Reads a UTF-8 text file line by line, counting 1-based line numbers and the file bytes consumed. Gzip input is
  * recognised by its magic bytes (whatever the name), a leading byte-order mark is dropped, and I/O and decoding
  * failures become {@link InputException}s naming the file and line. Lines end at {@code \n}; a {@code \r} before it
- * is dropped.
+ * is dropped. Old files in ISO-8859-1 (MovieLens ml-1m's {@code movies.dat}) read with {@code latin1Fallback}: a line
+ * that is not UTF-8 is then decoded as ISO-8859-1 instead of being an error.
  */
-final class TextLineReader implements AutoCloseable {
+public final class TextLineReader implements AutoCloseable {
     private final Path file;
     private final CountingInputStream counting;
     private final InputStream in;
@@ -38,9 +39,17 @@ final class TextLineReader implements AutoCloseable {
     private boolean eof;
     private byte[] lineBytes = new byte[256];
     private long line;
+    private final boolean latin1Fallback;
 
-    TextLineReader(Path file) {
+    /** Opens a UTF-8 (or gzip-compressed UTF-8) text file. */
+    public TextLineReader(Path file) {
+        this(file, false);
+    }
+
+    /** Opens a text file; with {@code latin1Fallback} a line that is not UTF-8 is decoded as ISO-8859-1. */
+    public TextLineReader(Path file, boolean latin1Fallback) {
         this.file = file;
+        this.latin1Fallback = latin1Fallback;
         InputStream raw;
         try {
             raw = Files.newInputStream(file);
@@ -72,7 +81,7 @@ final class TextLineReader implements AutoCloseable {
      * The next line without its terminator ({@code \n} or {@code \r\n}), or null at the end of the file. Each line
      * is decoded on its own, so a byte sequence that is not UTF-8 is reported on its own line.
      */
-    String readLine() {
+    public String readLine() {
         int len = 0;
         boolean any = false;
         while (true) {
@@ -125,6 +134,9 @@ final class TextLineReader implements AutoCloseable {
         try {
             return utf8.decode(ByteBuffer.wrap(lineBytes, from, len - from)).toString();
         } catch (CharacterCodingException e) {
+            if (latin1Fallback) {
+                return new String(lineBytes, from, len - from, StandardCharsets.ISO_8859_1);
+            }
             throw new InputException(file, line, "not UTF-8 text (" + e.getClass().getSimpleName() + "); save the file as UTF-8", e);
         }
     }
@@ -144,21 +156,21 @@ final class TextLineReader implements AutoCloseable {
         }
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
     /** The 1-based number of the line last returned (0 before the first). */
-    long line() {
+    public long line() {
         return line;
     }
 
-    long bytesRead() {
+    public long bytesRead() {
         return counting.count;
     }
 
     /** An error at the current line. */
-    InputException error(String reason) {
+    public InputException error(String reason) {
         return new InputException(file, line, reason);
     }
 

@@ -2,6 +2,7 @@ package io.longview.data.movielens;
 
 import io.longview.core.io.InputException;
 import io.longview.data.io.CsvRecordReader;
+import io.longview.data.io.TextLineReader;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import java.util.Map;
 
 /**
  * The movies of a MovieLens {@code movies.csv} ({@code movieId,title,genres}; titles may be quoted and hold commas;
- * genres separated by {@code |}, {@code (no genres listed)} meaning none). Used for the negative-sampling universe
+ * genres separated by {@code |}, {@code (no genres listed)} meaning none), or a {@code movies.dat}
+ * ({@code MovieID::Title::Genres} without a header, ml-1m and ml-10m; ml-1m's is ISO-8859-1, read as such). Used for the negative-sampling universe
  * and for the genre fallback of items without learned embeddings.
  */
 public final class MovieCatalog {
@@ -41,7 +43,27 @@ public final class MovieCatalog {
         }
         List<Row> rows = new ArrayList<>();
         Map<Long, Long> lineOf = new HashMap<>();
-        try (CsvRecordReader csv = CsvRecordReader.open(file, "a MovieLens movies.csv with header movieId,title,genres")) {
+        if (RatingsReader.isDat(file)) {
+            try (TextLineReader in = new TextLineReader(file, true)) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    String[] f = RatingsReader.datFields(in, line, 3, "MovieID::Title::Genres");
+                    long id;
+                    try {
+                        id = Long.parseLong(f[0].trim());
+                    } catch (NumberFormatException e) {
+                        throw in.error("movieId '" + f[0] + "' is not an integer");
+                    }
+                    Long prev = lineOf.putIfAbsent(id, in.line());
+                    if (prev != null) {
+                        throw in.error("duplicate movieId " + id + ", first given on line " + prev);
+                    }
+                    rows.add(new Row(id, f[1], genres(f[2].trim())));
+                }
+            }
+        } else try (CsvRecordReader csv = CsvRecordReader.open(file, "a MovieLens movies.csv with header movieId,title,genres")) {
             csv.requireHeader(COLUMNS);
             while (csv.next()) {
                 csv.requireFieldCount(COLUMNS.size());
@@ -50,9 +72,7 @@ public final class MovieCatalog {
                 if (prev != null) {
                     throw csv.error("duplicate movieId " + id + ", first given on line " + prev);
                 }
-                String g = csv.field(2);
-                List<String> gs = g.isEmpty() || g.equals(NO_GENRES) ? List.of() : List.of(g.split("\\|"));
-                rows.add(new Row(id, csv.field(1), gs));
+                rows.add(new Row(id, csv.field(1), genres(csv.field(2))));
             }
         }
         if (rows.isEmpty()) {
@@ -68,6 +88,10 @@ public final class MovieCatalog {
             titles[i] = rows.get(i).title;
         }
         return new MovieCatalog(ids, genres, titles);
+    }
+
+    private static List<String> genres(String g) {
+        return g.isEmpty() || g.equals(NO_GENRES) ? List.of() : List.of(g.split("\\|"));
     }
 
     /** Number of movies. */

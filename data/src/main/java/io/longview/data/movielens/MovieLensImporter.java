@@ -1,5 +1,7 @@
 package io.longview.data.movielens;
 
+import io.longview.data.io.SessionRequests;
+import io.longview.data.io.SessionRule;
 import io.longview.core.io.InputException;
 import io.longview.core.io.Progress;
 import io.longview.core.model.Actions;
@@ -31,11 +33,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * {@code longview import movielens DIR}: turns a MovieLens download ({@code ratings.csv} + {@code movies.csv}, e.g.
- * ml-latest-small, ml-latest, ml-25m) into a dataset directory ({@link DatasetLayout}) with impressions, requests
+ * ml-latest-small, ml-latest, ml-25m; or {@code ratings.dat} + {@code movies.dat} of ml-1m and ml-10m) into a dataset directory ({@link DatasetLayout}) with impressions, requests
  * and learned item embeddings.
  *
  * <h2>Events</h2>
@@ -76,6 +77,9 @@ import java.util.SplittableRandom;
 public final class MovieLensImporter {
     public static final String RATINGS = "ratings.csv";
     public static final String MOVIES = "movies.csv";
+    /** The {@code ::}-separated files of ml-1m and ml-10m, read when {@code ratings.csv} is absent. */
+    public static final String RATINGS_DAT = "ratings.dat";
+    public static final String MOVIES_DAT = "movies.dat";
 
     private MovieLensImporter() {
     }
@@ -182,27 +186,19 @@ public final class MovieLensImporter {
         }
     }
 
-    /** Counters of the event generation. */
-    private static final class Counts {
-        long ratings;
-        long requests;
-        long impressions;
-        long sampled;
-        long shortOfNegatives; // requests that could not get all their negatives (user rated nearly everything)
-    }
 
     private static ImportResult run(Builder b) {
         long start = System.nanoTime();
-        Path ratingsFile = b.dir.resolve(RATINGS);
-        Path moviesFile = b.dir.resolve(MOVIES);
         if (!Files.isDirectory(b.dir)) {
-            throw new InputException(b.dir, 0, "no such directory: expected a MovieLens download holding ratings.csv and movies.csv");
+            throw new InputException(b.dir, 0, "no such directory: expected a MovieLens download holding ratings.csv and movies.csv "
+                    + "(or ml-1m/ml-10m's ratings.dat and movies.dat)");
         }
+        boolean dat = !Files.isRegularFile(b.dir.resolve(RATINGS)) && Files.isRegularFile(b.dir.resolve(RATINGS_DAT));
+        Path ratingsFile = b.dir.resolve(dat ? RATINGS_DAT : RATINGS);
+        Path moviesFile = b.dir.resolve(dat ? MOVIES_DAT : MOVIES);
         if (!Files.isRegularFile(ratingsFile)) {
-            String hint = Files.exists(b.dir.resolve("ratings.dat"))
-                    ? " (this looks like ml-1m/ml-10m with '::'-separated .dat files, which are not supported; use ml-latest-small, ml-latest, ml-20m or ml-25m)"
-                    : "";
-            throw new InputException(ratingsFile, 0, "no such file: a MovieLens directory holds ratings.csv and movies.csv" + hint);
+            throw new InputException(ratingsFile, 0, "no such file: a MovieLens directory holds ratings.csv and movies.csv "
+                    + "(ml-latest, ml-20m, ml-25m) or ratings.dat and movies.dat (ml-1m, ml-10m)");
         }
         MovieCatalog catalog = MovieCatalog.read(moviesFile);
         AlsConfig als = b.embedding != null ? b.embedding : AlsConfig.defaults(b.seed);
@@ -210,7 +206,8 @@ public final class MovieLensImporter {
             Path eventsOut = out.dir().resolve(b.compressEvents ? DatasetLayout.EVENTS_GZ : DatasetLayout.EVENTS);
             EventLogImporter.LogStats stats = new EventLogImporter.LogStats(b.seed);
             LongHashSet itemsInEvents = new LongHashSet();
-            Counts counts = new Counts();
+            long ratingCount = 0;
+            SessionRequests requests = new SessionRequests(b.sessions, b.negativeRatio, b.seed, catalog.ids());
             try (RatingsReader ratings = new RatingsReader(ratingsFile);
                  EventLogWriter w = new EventLogWriter(eventsOut);
                  Progress p = b.progress ? new Progress("movielens", size(ratingsFile)) : Progress.silent()) {
@@ -224,27 +221,27 @@ public final class MovieLensImporter {
                     }
                     if (block.size > 0 && r.userId() != block.userId) {
                         doneUsers.add(block.userId);
-                        emitUser(block, catalog, b, w, stats, itemsInEvents, counts, ratingsFile);
+                        emitUser(block, requests, w, stats, itemsInEvents, ratingsFile);
                         block.clear();
                     }
                     if (block.size == 0 && doneUsers.contains(r.userId())) {
-                        throw new InputException(ratingsFile, r.line(), "ratings.csv is not grouped by userId: user " + r.userId()
+                        throw new InputException(ratingsFile, r.line(), ratingsFile.getFileName() + " is not grouped by userId: user " + r.userId()
                                 + " appears again after other users' ratings (the MovieLens files are sorted by userId; sort yours the same way)");
                     }
                     block.add(r);
-                    counts.ratings++;
-                    if ((counts.ratings & 4095) == 0) {
+                    ratingCount++;
+                    if ((ratingCount & 4095) == 0) {
                         long now = ratings.bytesRead();
                         p.advance(now - reported);
                         reported = now;
                     }
                 }
                 if (block.size > 0) {
-                    emitUser(block, catalog, b, w, stats, itemsInEvents, counts, ratingsFile);
+                    emitUser(block, requests, w, stats, itemsInEvents, ratingsFile);
                 }
                 p.advance(ratings.bytesRead() - reported);
             }
-            if (counts.ratings == 0) {
+            if (ratingCount == 0) {
                 throw new InputException(ratingsFile, 0, "no ratings: the file has no rows after its header");
             }
             long split = b.splitTimeMs != null ? b.splitTimeMs : stats.quantile(b.splitQuantile);
@@ -277,16 +274,16 @@ public final class MovieLensImporter {
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("ratingsFile", ratingsFile.toAbsolutePath().normalize().toString());
             params.put("moviesFile", moviesFile.toAbsolutePath().normalize().toString());
-            params.put("ratings", counts.ratings);
+            params.put("ratings", ratingCount);
             params.put("ratingMapping", RatingMapping.DESCRIPTION);
             params.put("surface", Surfaces.name(Surfaces.HOME));
-            params.put("requests", counts.requests);
-            params.put("explicitEvents", counts.ratings);
-            params.put("impressionEvents", counts.impressions);
-            params.put("sampledImpressions", counts.sampled);
-            params.put("requestsShortOfNegatives", counts.shortOfNegatives);
+            params.put("requests", requests.requests());
+            params.put("explicitEvents", ratingCount);
+            params.put("impressionEvents", requests.impressions());
+            params.put("sampledImpressions", requests.sampled());
+            params.put("requestsShortOfNegatives", requests.shortOfNegatives());
             params.put("sessionMaxGapMs", b.sessions.maxGapMs());
-            params.put("sessionMaxRatings", b.sessions.maxRatings());
+            params.put("sessionMaxRatings", b.sessions.maxEvents());
             params.put("sessionMaxDurationMs", b.sessions.maxDurationMs());
             params.put("labelWindowMs", b.sessions.labelWindowMs());
             params.put("requestRule", "per user, ratings in (timestamp, movieId) order are cut into sessions (new session after a gap > sessionMaxGapMs, "
@@ -322,8 +319,8 @@ public final class MovieLensImporter {
     }
 
     /** Writes one user's requests and ratings. */
-    private static void emitUser(UserBlock u, MovieCatalog catalog, Builder b, EventLogWriter w, EventLogImporter.LogStats stats,
-                                 LongHashSet itemsInEvents, Counts counts, Path ratingsFile) {
+    private static void emitUser(UserBlock u, SessionRequests requests, EventLogWriter w, EventLogImporter.LogStats stats,
+                                 LongHashSet itemsInEvents, Path ratingsFile) {
         u.sortByTime();
         // every movie this user rated, for the exclusion in sampling; also catches a movie rated twice
         long[] rated = Arrays.copyOf(u.movies, u.size);
@@ -341,90 +338,21 @@ public final class MovieLensImporter {
                         + " twice (lines " + Math.min(lines[i], lines[i - 1]) + " and " + Math.max(lines[i], lines[i - 1]) + ")");
             }
         }
-        int availableForSampling = catalog.size() - u.size;
-        SplittableRandom rng = new SplittableRandom(mixSeed(b.seed, u.userId));
         long[] tsMs = new long[u.size];
+        byte[] actions = new byte[u.size];
+        byte[] surfaces = new byte[u.size];
         for (int i = 0; i < u.size; i++) {
             tsMs[i] = u.seconds[i] * 1000;
+            actions[i] = RatingMapping.action(u.ratings[i]);
+            surfaces[i] = (byte) Surfaces.HOME;
         }
-        int[] starts = b.sessions.cut(tsMs, u.size);
-        for (int s = 0; s + 1 < starts.length; s++) {
-            int from = starts[s];
-            int to = starts[s + 1];
-            int k = to - from;
-            long t = tsMs[from];
-            int want = (int) Math.round(b.negativeRatio * k);
-            int n = Math.min(want, availableForSampling);
-            if (n < want) {
-                counts.shortOfNegatives++;
-            }
-            long[] candidates = new long[k + n];
-            for (int i = 0; i < k; i++) {
-                candidates[i] = u.movies[from + i];
-            }
-            long[] neg = sampleUnrated(catalog, rated, n, rng).toSortedArray();
-            System.arraycopy(neg, 0, candidates, k, n);
-            Arrays.sort(candidates);
-            for (long c : candidates) {
-                emit(new Event(u.userId, c, t, Actions.IMPRESSION, (byte) Surfaces.HOME), w, stats, itemsInEvents);
-            }
-            for (int i = from; i < to; i++) {
-                emit(new Event(u.userId, u.movies[i], tsMs[i], RatingMapping.action(u.ratings[i]), (byte) Surfaces.HOME), w, stats, itemsInEvents);
-            }
-            counts.requests++;
-            counts.impressions += candidates.length;
-            counts.sampled += n;
-        }
-    }
-
-    /**
-     * Draws {@code n} distinct movies uniformly from the catalog minus {@code rated} (sorted ascending): by rejection
-     * while most of the catalog is available, else by a partial shuffle of the available movies.
-     */
-    static LongHashSet sampleUnrated(MovieCatalog catalog, long[] rated, int n, SplittableRandom rng) {
-        LongHashSet chosen = new LongHashSet(Math.max(16, n));
-        if (n == 0) {
-            return chosen;
-        }
-        int available = catalog.size() - rated.length;
-        if (available >= 2 * n && available * 2L >= catalog.size()) {
-            while (chosen.size() < n) {
-                long id = catalog.id(rng.nextInt(catalog.size()));
-                if (Arrays.binarySearch(rated, id) < 0) {
-                    chosen.add(id);
-                }
-            }
-            return chosen;
-        }
-        long[] pool = new long[available];
-        int m = 0;
-        for (int i = 0; i < catalog.size(); i++) {
-            long id = catalog.id(i);
-            if (Arrays.binarySearch(rated, id) < 0) {
-                pool[m++] = id;
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            int j = i + rng.nextInt(m - i);
-            long tmp = pool[i];
-            pool[i] = pool[j];
-            pool[j] = tmp;
-            chosen.add(pool[i]);
-        }
-        return chosen;
+        requests.emitUser(u.userId, u.movies, tsMs, actions, surfaces, u.size, rated, e -> emit(e, w, stats, itemsInEvents));
     }
 
     private static void emit(Event e, EventLogWriter w, EventLogImporter.LogStats stats, LongHashSet itemsInEvents) {
         w.write(e);
         stats.add(e);
         itemsInEvents.add(e.itemId());
-    }
-
-    private static long mixSeed(long seed, long key) {
-        long z = seed * 0x9E3779B97F4A7C15L + key + 0x4D4F5649454C454EL;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /** The directory's name, prefixed with {@code movielens-} unless it starts with {@code ml-} or {@code movielens}. */

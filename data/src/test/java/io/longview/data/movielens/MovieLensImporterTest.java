@@ -1,5 +1,6 @@
 package io.longview.data.movielens;
 
+import io.longview.data.io.SessionRule;
 import io.longview.core.model.Actions;
 import io.longview.core.model.Event;
 import io.longview.core.model.InMemoryItemEmbeddings;

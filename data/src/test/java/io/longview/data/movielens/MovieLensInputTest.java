@@ -1,5 +1,6 @@
 package io.longview.data.movielens;
 
+import io.longview.data.io.SessionRule;
 import io.longview.core.io.InputException;
 import io.longview.core.model.Actions;
 import io.longview.core.model.Event;
@@ -102,14 +103,57 @@ class MovieLensInputTest {
     }
 
     @Test
-    void missingFilesAndDatFormatAreExplained() throws IOException {
-        Path dir = tmp.resolve("ml-1m");
+    void missingFilesAreExplained() throws IOException {
+        Path dir = tmp.resolve("empty");
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("ratings.dat"), "1::1193::5::978300760\n");
         assertThatThrownBy(() -> MovieLensImporter.builder(dir, tmp.resolve("o")).run()).isInstanceOf(InputException.class)
-                .hasMessageContainingAll("ratings.csv", "no such file", "'::'-separated .dat files");
+                .hasMessageContainingAll("ratings.csv", "no such file", "ratings.dat");
         assertThatThrownBy(() -> MovieLensImporter.builder(tmp.resolve("nope"), tmp.resolve("o")).run()).isInstanceOf(InputException.class)
                 .hasMessageContaining("no such directory");
+    }
+
+    /** ml-1m and ml-10m: '::'-separated .dat files without a header; ml-1m's movies.dat is ISO-8859-1. */
+    @Test
+    void datFormatsImportLikeTheCsvOnes() throws IOException {
+        Path dat = tmp.resolve("ml-1m");
+        Path csv = tmp.resolve("ml-csv");
+        Files.createDirectories(dat);
+        Files.createDirectories(csv);
+        StringBuilder ratingsDat = new StringBuilder();
+        StringBuilder ratingsCsv = new StringBuilder("userId,movieId,rating,timestamp\n");
+        StringBuilder moviesCsv = new StringBuilder("movieId,title,genres\n");
+        java.io.ByteArrayOutputStream moviesDat = new java.io.ByteArrayOutputStream();
+        for (int m = 1; m <= 40; m++) {
+            String title = m == 7 ? "Mis\u00e9rables, Les (1995)" : "Movie " + m + " (1999)";
+            moviesDat.writeBytes((m + "::" + title + "::Drama|Comedy\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            moviesCsv.append(m).append(",\"").append(title).append("\",Drama|Comedy\n");
+        }
+        for (int u = 1; u <= 6; u++) {
+            for (int k = 0; k < 8; k++) {
+                int movie = 1 + (u * 7 + k * 3) % 40;
+                long t = S + u * 100_000L + k * 60;
+                int rating = 1 + (u + k) % 5;
+                ratingsDat.append(u).append("::").append(movie).append("::").append(rating).append("::").append(t).append('\n');
+                ratingsCsv.append(u).append(',').append(movie).append(',').append(rating).append(',').append(t).append('\n');
+            }
+        }
+        Files.writeString(dat.resolve("ratings.dat"), ratingsDat);
+        Files.write(dat.resolve("movies.dat"), moviesDat.toByteArray());
+        Files.writeString(csv.resolve("ratings.csv"), ratingsCsv);
+        Files.writeString(csv.resolve("movies.csv"), moviesCsv);
+
+        MovieCatalog catalog = MovieCatalog.read(dat.resolve("movies.dat"));
+        assertThat(catalog.title(7)).isEqualTo("Mis\u00e9rables, Les (1995)");
+        assertThat(catalog.genres(7)).containsExactly("Drama", "Comedy");
+        ImportResult fromDat = MovieLensImporter.builder(dat, tmp.resolve("out-dat")).seed(3).run();
+        ImportResult fromCsv = MovieLensImporter.builder(csv, tmp.resolve("out-csv")).seed(3).run();
+        assertThat(Files.readAllLines(fromDat.layout().events())).isEqualTo(Files.readAllLines(fromCsv.layout().events()));
+        assertThat(fromDat.manifest().users()).isEqualTo(6);
+
+        Files.writeString(dat.resolve("ratings.dat"), "1::2::4::" + S + "\n1::3::4\n");
+        assertThatThrownBy(() -> MovieLensImporter.builder(dat, tmp.resolve("bad")).run()).isInstanceOf(InputException.class)
+                .hasMessageContainingAll("ratings.dat:2: ", "expected 4 fields separated by '::'");
+        assertThat(tmp.resolve("bad")).doesNotExist();
     }
 
     @Test

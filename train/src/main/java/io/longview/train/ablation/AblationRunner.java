@@ -1,8 +1,11 @@
 package io.longview.train.ablation;
 
+import io.longview.core.io.InputException;
+
 import io.longview.core.eval.HeadMetrics;
 import io.longview.core.select.SelectionRule;
 import io.longview.examples.ExampleHeader;
+import io.longview.examples.ExampleFormat;
 import io.longview.examples.ExampleReader;
 import io.longview.examples.RequestRecord;
 import io.longview.train.Evaluator;
@@ -102,6 +105,9 @@ public final class AblationRunner {
         for (AblationRow r : rows) {
             dirs.computeIfAbsent(r.selectionRule(), rule -> data.examplesFor(rule, runDir, progress));
         }
+        for (Path dir : dirs.values()) {
+            checkLearnable(dir, heads);
+        }
         String snapshot;
         try (ExampleReader reader = ExampleReader.open(dirs.values().iterator().next().resolve("train.lvx"))) {
             snapshot = reader.header().snapshotId();
@@ -140,6 +146,38 @@ public final class AblationRunner {
                 first.model().mlp(), first.model().crossLayers(), heads));
         dirs.forEach((rule, dir) -> settings.add("examples " + rule + ": " + dir));
         return new AblationResult(seed, snapshot, codeVersion, settings, heads, baseline, withLift);
+    }
+
+    /**
+     * Stops a run that could not learn or be evaluated: an example file without requests, or a model head without a
+     * positive example in the training or the evaluation split (its loss would teach "never", its AUC and HIT@3 would
+     * be undefined).
+     *
+     * @throws InputException naming the file, the head and the option that fixes it
+     */
+    public static void checkLearnable(Path examplesDir, List<String> heads) {
+        for (String file : List.of("train.lvx", "eval.lvx")) {
+            Path f = examplesDir.resolve(file);
+            ExampleReader.Summary s = ExampleReader.summary(f);
+            String split = file.startsWith("train") ? "training" : "evaluation";
+            if (s.footer().requests() == 0) {
+                throw new InputException(f, 0, "the " + split + " split has 0 requests: nothing to "
+                        + (split.equals("training") ? "train on" : "evaluate") + ". A log without impression rows needs "
+                        + "'import csv|jsonl --requests sessions'; otherwise move the split with --split-time (import or examples)");
+            }
+            List<ExampleFormat.LabelHead> fileHeads = s.header().heads();
+            for (String head : heads) {
+                for (int h = 0; h < fileHeads.size(); h++) {
+                    if (fileHeads.get(h).name().equals(head) && s.footer().positives(h) == 0) {
+                        List<String> others = heads.stream().filter(x -> !x.equals(head)).toList();
+                        throw new InputException(f, 0, "head '" + head + "' has no positive example in the " + split
+                                + " split (" + s.footer().candidates() + " examples): it cannot be learned or evaluated; "
+                                + (others.isEmpty() ? "this log has no such action" : "drop it with --heads " + String.join(",", others))
+                                + (split.equals("evaluation") ? ", or move the split with --split-time" : ""));
+                    }
+                }
+            }
+        }
     }
 
     private AblationResult.RowResult runRow(AblationRow row, Path examplesDir, Path rowDir, long seed, AblationBudget budget) {
@@ -183,7 +221,7 @@ public final class AblationRunner {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         StringBuilder line = new StringBuilder();
-        last.forEach((h, m) -> line.append(String.format(Locale.ROOT, "  %s auc %.4f gauc %.4f hit@3 %.4f", h, m.auc(), m.gauc(), m.hitAt3())));
+        last.forEach((h, m) -> line.append(String.format(Locale.ROOT, "  %s auc %s gauc %s hit@3 %s", h, m.aucText(), m.gaucText(), m.hitAt3Text())));
         List<Double> losses = report.stepLoss();
         progress.printf(Locale.ROOT, "[ablation] %s done: %d steps, %,.0f ex/s, final loss %.4f, %.1f s;%s%n", row.name(),
                 losses.size(), report.examplesPerSecond(), losses.isEmpty() ? Double.NaN : losses.getLast(), seconds, line);

@@ -190,15 +190,16 @@ public final class AblationReport {
             List<String> c = new ArrayList<>(List.of(row.name(), row.selectionRule().toLowerCase(Locale.ROOT)));
             for (String head : r.heads()) {
                 HeadMetrics m = row.metrics().get(head);
-                c.add(m == null ? "n/a" : num(m.auc()));
-                c.add(m == null ? "n/a" : num(m.gauc()));
-                c.add(m == null ? "n/a" : num(m.hitAt3()));
+                c.add(m == null ? "n/a (not evaluated)" : m.aucText());
+                c.add(m == null ? "n/a (not evaluated)" : m.gaucText());
+                c.add(m == null ? "n/a (not evaluated)" : m.hitAt3Text());
                 Double lift = row.hitAt3Lift().get(head);
-                c.add(lift == null || !Double.isFinite(lift) ? "n/a" : String.format(Locale.ROOT, "%+.2f%%", 100 * lift));
+                c.add(lift == null || !Double.isFinite(lift) ? "n/a (" + (r.baselineRow() == null ? "no-sequence row not run" : "baseline HIT@3 undefined or 0") + ")"
+                        : String.format(Locale.ROOT, "%+.2f%%", 100 * lift));
             }
             for (String head : r.heads()) {
                 Double b = row.blendedHitAt3().get(head);
-                c.add(b == null ? "n/a" : num(b));
+                c.add(b == null ? "n/a (not evaluated)" : io.longview.core.eval.HeadMetrics.text(b, "no request with a positive"));
             }
             out.add(c);
         }
