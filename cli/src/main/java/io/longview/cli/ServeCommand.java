@@ -1,6 +1,7 @@
 package io.longview.cli;
 
 import io.longview.serve.LongviewServer;
+import io.longview.serve.AccessPolicy;
 import io.longview.serve.ServeConfig;
 import io.longview.store.RocksSequenceStore;
 import io.longview.store.SequenceStore;
@@ -63,6 +64,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", defaultValue = "30s", description = "how long shutdown waits for requests in flight (default ${DEFAULT-VALUE})")
     String drainTimeout;
 
+    @Option(names = "--token-file", description = "file holding the bearer token (read once) that writes and /admin need, and reads "
+            + "unless --public-reads; required to bind a non-loopback address")
+    Path tokenFile;
+
+    @Option(names = "--public-reads", description = "rank, sequence and metrics without a token (writes and /admin still need it)")
+    boolean publicReads;
+
+    @Option(names = "--model-dir", description = "the only directory /admin/reload may read checkpoints from (default: the --checkpoint's directory)")
+    Path modelDir;
+
     @Option(names = "--no-fsync", description = "acknowledge event writes once written to the OS (survives a process crash, not a power loss)")
     boolean noFsync;
 
@@ -75,7 +86,12 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no store at " + Cli.abs(store) + " (create one with 'longview ingest', or pass --create)");
         }
         Map<String, Double> weights = ServeConfig.parseHeadWeights(headWeights);
-        ServeConfig config = ServeConfig.defaults(checkpoint).withHost(host).withPort(port).withRankConcurrency(threads)
+        AccessPolicy access = new AccessPolicy(tokenFile == null ? null : AccessPolicy.digestOfTokenFile(tokenFile),
+                tokenFile == null || publicReads, modelDir == null ? null : Cli.abs(modelDir));
+        if (modelDir != null && !Files.isDirectory(modelDir)) {
+            throw new IllegalArgumentException("--model-dir " + Cli.abs(modelDir) + " is not a directory");
+        }
+        ServeConfig config = ServeConfig.defaults(checkpoint).withAccess(access).withHost(host).withPort(port).withRankConcurrency(threads)
                 .withRankQueue(queue).withEngineThreads(engineThreads == null ? Runtime.getRuntime().availableProcessors() : engineThreads)
                 .withMaxCandidates(maxCandidates).withMaxEvents(maxEvents).withMaxBodyBytes(maxBody).withHeadWeights(weights)
                 .withDrainTimeout(Duration.ofMillis(Cli.parseDurationMs(drainTimeout)));

@@ -1,5 +1,6 @@
 package io.longview.serve;
 
+import io.longview.serve.AccessPolicy.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
@@ -119,15 +120,15 @@ public final class LongviewServer implements AutoCloseable {
     /** The whole HTTP wiring: every route, its handler, the JSON errors. */
     static void routes(JavalinConfig cfg, LongviewServer s) {
         var r = cfg.routes;
-        r.post("/v1/rank", s.wrap("POST", "/v1/rank", s::rank));
-        r.post("/v1/events", s.wrap("POST", "/v1/events", s::events));
-        r.get("/v1/users/{id}/sequence", s.wrap("GET", "/v1/users/{id}/sequence", s::sequence));
-        r.put("/v1/items", s.wrap("PUT", "/v1/items", s::items));
-        r.post("/admin/reload", s.wrap("POST", "/admin/reload", s::reload));
-        r.get("/healthz", s.wrap("GET", "/healthz", ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "ok"))));
-        r.get("/readyz", s.wrap("GET", "/readyz", s::ready));
-        r.get("/metrics", s.wrap("GET", "/metrics", ctx -> ctx.contentType(s.metrics.contentType()).result(s.metrics.scrape())));
-        r.get("/openapi.yaml", s.wrap("GET", "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(s.openapi)));
+        r.post("/v1/rank", s.wrap("POST", "/v1/rank", Access.READ, s::rank));
+        r.post("/v1/events", s.wrap("POST", "/v1/events", Access.WRITE, s::events));
+        r.get("/v1/users/{id}/sequence", s.wrap("GET", "/v1/users/{id}/sequence", Access.READ, s::sequence));
+        r.put("/v1/items", s.wrap("PUT", "/v1/items", Access.WRITE, s::items));
+        r.post("/admin/reload", s.wrap("POST", "/admin/reload", Access.WRITE, s::reload));
+        r.get("/healthz", s.wrap("GET", "/healthz", Access.PROBE, ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "ok"))));
+        r.get("/readyz", s.wrap("GET", "/readyz", Access.PROBE, s::ready));
+        r.get("/metrics", s.wrap("GET", "/metrics", Access.READ, ctx -> ctx.contentType(s.metrics.contentType()).result(s.metrics.scrape())));
+        r.get("/openapi.yaml", s.wrap("GET", "/openapi.yaml", Access.READ, ctx -> ctx.contentType("application/yaml").result(s.openapi)));
         r.error(404, ctx -> {
             if (!JSON.equals(ctx.res().getContentType())) {
                 s.metrics.request(ctx.method().name(), "unmatched", 404, 0);
@@ -139,13 +140,25 @@ public final class LongviewServer implements AutoCloseable {
                 "method " + ctx.method() + " is not allowed on " + ctx.path())));
     }
 
-    /** Adds draining, the in-flight count, JSON errors and the request metrics around a handler. */
-    private Handler wrap(String method, String endpoint, Handler h) {
-        boolean probe = Set.of("/healthz", "/readyz", "/metrics").contains(endpoint);
+    /**
+     * Adds access control ({@link AccessPolicy}), draining, the in-flight count, JSON errors and the request metrics
+     * around a handler. Every route names what it does ({@link Access}): a new route cannot forget its access rule.
+     */
+    private Handler wrap(String method, String endpoint, Access access, Handler h) {
+        boolean probe = access == Access.PROBE || endpoint.equals("/metrics");
         return ctx -> {
             long t0 = System.nanoTime();
             inFlight.incrementAndGet();
             try {
+                int denied = config.access().decide(access, ctx.header("Authorization"));
+                if (denied == 401) {
+                    ctx.header("WWW-Authenticate", "Bearer realm=\"longview\"");
+                    throw new ApiException(401, "unauthorized", null, method + " " + endpoint + " needs a bearer token "
+                            + "(Authorization: Bearer <token>)");
+                }
+                if (denied == 403) {
+                    throw new ApiException(403, "forbidden", null, "the bearer token is not valid for " + method + " " + endpoint);
+                }
                 if (draining.get() && !probe) {
                     ctx.header("Connection", "close");
                     ctx.header("Retry-After", Integer.toString(config.retryAfterSeconds()));
@@ -158,8 +171,13 @@ public final class LongviewServer implements AutoCloseable {
                 LOG.error("{} {}: store failure", method, endpoint, e);
                 error(ctx, new ApiException(500, "store_error", null, e.getMessage()));
             } catch (IllegalStateException e) {
-                // the store or model was closed under a request: only during shutdown
-                error(ctx, new ApiException(503, "unavailable", null, e.getMessage()));
+                if (draining.get()) {
+                    // the store or model was closed under a request: expected during shutdown
+                    error(ctx, new ApiException(503, "unavailable", null, "the server is shutting down"));
+                } else {
+                    LOG.error("{} {} failed", method, endpoint, e);
+                    error(ctx, new ApiException(500, "internal_error", null, e.getClass().getSimpleName() + ": " + e.getMessage()));
+                }
             } catch (Exception e) {
                 LOG.error("{} {} failed", method, endpoint, e);
                 error(ctx, new ApiException(500, "internal_error", null, e.getClass().getSimpleName() + ": " + e.getMessage()));
@@ -228,7 +246,12 @@ public final class LongviewServer implements AutoCloseable {
             Json.onlyFields(n, null, Set.of("checkpoint"));
             JsonNode c = Json.optional(n, "checkpoint");
             if (c != null) {
-                file = Path.of(Json.text(c, "checkpoint"));
+                String text = Json.text(c, "checkpoint");
+                try {
+                    file = config.access().resolveReload(config.checkpoint(), Path.of(text));
+                } catch (java.nio.file.InvalidPathException e) {
+                    throw ApiException.invalid("checkpoint", "checkpoint '" + text + "' is not a path");
+                }
             }
         }
         json(ctx, 200, service.reload(file));

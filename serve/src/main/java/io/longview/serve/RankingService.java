@@ -135,7 +135,7 @@ public final class RankingService implements AutoCloseable {
                         t.put("part", pk.part().shortName());
                         t.put("index", pk.index());
                         t.put("item_id", pk.itemId());
-                        t.put("timestamp", pk.timestampMs());
+                        t.put("timestamp_ms", pk.timestampMs());
                         t.set("actions", actions(pk.actions()));
                     }
                 }
@@ -222,7 +222,7 @@ public final class RankingService implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             ObjectNode t = tokens.addObject();
             t.put("item_id", s.itemId(i));
-            t.put("timestamp", s.timestamp(i));
+            t.put("timestamp_ms", s.timestamp(i));
             t.set("actions", actions(s.actions(i)));
             t.put("surface", Surfaces.name(s.surface(i)));
         }

@@ -23,10 +23,13 @@ import java.util.Map;
  * @param defaultSequenceLimit tokens per sequence {@code GET /v1/users/{id}/sequence} returns without {@code limit}
  * @param drainTimeout      how long {@link LongviewServer#close()} waits for requests in flight
  * @param retryAfterSeconds the {@code Retry-After} of an overload 503
+ * @param access            who may call what, and where reloads may read from ({@link AccessPolicy}); checked against
+ *                          {@code host} here: a non-loopback address needs a token
  */
 public record ServeConfig(Path checkpoint, String host, int port, int rankConcurrency, int rankQueue, int engineThreads,
                           int maxCandidates, int maxEvents, long maxBodyBytes, Map<String, Double> headWeights,
-                          int defaultSequenceLimit, Duration drainTimeout, int retryAfterSeconds) {
+                          int defaultSequenceLimit, Duration drainTimeout, int retryAfterSeconds,
+                          AccessPolicy access) {
 
     /** click 1, save 2, hide −3: engagement up, hides strongly down. */
     public static final Map<String, Double> DEFAULT_HEAD_WEIGHTS = Map.of("click", 1.0, "save", 2.0, "hide", -3.0);
@@ -60,6 +63,10 @@ public record ServeConfig(Path checkpoint, String host, int port, int rankConcur
             throw new IllegalArgumentException("drain timeout must be ≥ 0, got " + drainTimeout);
         }
         atLeast("Retry-After seconds", retryAfterSeconds, 1);
+        if (access == null) {
+            throw new IllegalArgumentException("an access policy is required (AccessPolicy.OPEN for a loopback server without a token)");
+        }
+        access.check(host);
     }
 
     private static void atLeast(String what, int v, int min) {
@@ -74,7 +81,7 @@ public record ServeConfig(Path checkpoint, String host, int port, int rankConcur
      */
     public static ServeConfig defaults(Path checkpoint) {
         return new ServeConfig(checkpoint, "127.0.0.1", 8080, 2, 16, Runtime.getRuntime().availableProcessors(), 2000,
-                10_000, 4L << 20, DEFAULT_HEAD_WEIGHTS, 100, Duration.ofSeconds(30), 1);
+                10_000, 4L << 20, DEFAULT_HEAD_WEIGHTS, 100, Duration.ofSeconds(30), 1, AccessPolicy.OPEN);
     }
 
     /**
@@ -110,55 +117,59 @@ public record ServeConfig(Path checkpoint, String host, int port, int rankConcur
         return out;
     }
 
+    public ServeConfig withAccess(AccessPolicy v) {
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, v);
+    }
+
     public ServeConfig withCheckpoint(Path v) {
-        return new ServeConfig(v, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds);
+        return new ServeConfig(v, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
     }
 
     public ServeConfig withHost(String v) {
-        return new ServeConfig(checkpoint, v, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds);
+        return new ServeConfig(checkpoint, v, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
     }
 
     public ServeConfig withPort(int v) {
-        return new ServeConfig(checkpoint, host, v, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds);
+        return new ServeConfig(checkpoint, host, v, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
     }
 
     public ServeConfig withRankConcurrency(int v) {
-        return new ServeConfig(checkpoint, host, port, v, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds);
+        return new ServeConfig(checkpoint, host, port, v, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
     }
 
     public ServeConfig withRankQueue(int v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, v, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, v, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
     }
 
     public ServeConfig withEngineThreads(int v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, v, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, v, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
     }
 
     public ServeConfig withMaxCandidates(int v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, v, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, v, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
     }
 
     public ServeConfig withMaxEvents(int v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, v, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, v, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
     }
 
     public ServeConfig withMaxBodyBytes(long v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, v, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, v, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
     }
 
     public ServeConfig withHeadWeights(Map<String, Double> v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, v, defaultSequenceLimit, drainTimeout, retryAfterSeconds);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, v, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
     }
 
     public ServeConfig withDefaultSequenceLimit(int v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, v, drainTimeout, retryAfterSeconds);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, v, drainTimeout, retryAfterSeconds, access);
     }
 
     public ServeConfig withDrainTimeout(Duration v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, v, retryAfterSeconds);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, v, retryAfterSeconds, access);
     }
 
     public ServeConfig withRetryAfterSeconds(int v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, v);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, v, access);
     }
 }

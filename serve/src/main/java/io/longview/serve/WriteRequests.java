@@ -17,7 +17,7 @@ import java.util.Set;
  * ({@code {"events": [...]}}, {@code {"items": [...]}}); both are checked whole before anything is written.
  */
 public final class WriteRequests {
-    private static final Set<String> EVENT_FIELDS = Set.of("user_id", "item_id", "timestamp", "action", "surface", "embedding");
+    private static final Set<String> EVENT_FIELDS = Set.of("user_id", "item_id", "timestamp_ms", "action", "surface", "embedding");
     private static final Set<String> ITEM_FIELDS = Set.of("item_id", "embedding");
 
     private WriteRequests() {
@@ -33,7 +33,7 @@ public final class WriteRequests {
     }
 
     /**
-     * Parses {@code [{user_id, item_id, timestamp, action, surface, embedding?}]}: timestamp epoch ms, action
+     * Parses {@code [{user_id, item_id, timestamp_ms, action, surface, embedding?}]} (the event-log files' fields): timestamp_ms epoch ms, action
      * {@code click|save|hide|impression}, surface a name ({@code home|search|related|other}) or a number in [0, 16).
      * Two events carrying different embeddings for one item are refused.
      */
@@ -45,14 +45,18 @@ public final class WriteRequests {
         for (int i = 0; i < arr.size(); i++) {
             String path = "events[" + i + "]";
             JsonNode e = Json.object(arr.get(i), path);
+            if (e.has("timestamp")) {
+                throw ApiException.invalid(path + ".timestamp", path + ".timestamp: the field is called timestamp_ms (epoch ms), "
+                        + "as in the event-log files");
+            }
             Json.onlyFields(e, path, EVENT_FIELDS);
             long user = Json.longValue(Json.required(e, path, "user_id"), path + ".user_id");
             long item = Json.longValue(Json.required(e, path, "item_id"), path + ".item_id");
-            long ts = Json.longValue(Json.required(e, path, "timestamp"), path + ".timestamp");
+            long ts = Json.longValue(Json.required(e, path, "timestamp_ms"), path + ".timestamp_ms");
             try {
                 Event.checkTimestamp(ts);
             } catch (IllegalArgumentException x) {
-                throw ApiException.invalid(path + ".timestamp", path + ".timestamp: " + x.getMessage());
+                throw ApiException.invalid(path + ".timestamp_ms", path + ".timestamp_ms: " + x.getMessage());
             }
             byte action;
             String actionName = Json.text(Json.required(e, path, "action"), path + ".action");

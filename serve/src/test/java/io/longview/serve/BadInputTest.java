@@ -38,7 +38,7 @@ class BadInputTest {
     }
 
     static Stream<Arguments> cases() {
-        String ev = "\"user_id\":1,\"item_id\":1,\"timestamp\":1767225600000,\"action\":\"click\",\"surface\":\"home\"";
+        String ev = "\"user_id\":1,\"item_id\":1,\"timestamp_ms\":1767225600000,\"action\":\"click\",\"surface\":\"home\"";
         StringBuilder many = new StringBuilder("{\"user_id\":1,\"candidates\":[");
         for (int i = 0; i < 51; i++) {
             many.append(i == 0 ? "" : ",").append(1 + i % 50);
@@ -73,7 +73,7 @@ class BadInputTest {
                 arguments("POST", "/v1/events", "[{" + ev.replace("click", "like") + "}]", 400, "invalid_field", "events[0].action"),
                 arguments("POST", "/v1/events", "[{" + ev.replace("\"home\"", "99") + "}]", 400, "invalid_field", "events[0].surface"),
                 arguments("POST", "/v1/events", "[{" + ev.replace("\"home\"", "\"homepage\"") + "}]", 400, "invalid_field", "events[0].surface"),
-                arguments("POST", "/v1/events", "[{" + ev.replace("1767225600000", "1767225600") + "}]", 400, "invalid_field", "events[0].timestamp"),
+                arguments("POST", "/v1/events", "[{" + ev.replace("1767225600000", "1767225600") + "}]", 400, "invalid_field", "events[0].timestamp_ms"),
                 arguments("POST", "/v1/events", "[{" + ev.replace("\"user_id\":1,", "") + "}]", 400, "missing_field", "events[0].user_id"),
                 arguments("POST", "/v1/events", "[{" + ev + ",\"embedding\":[1,2,3]}]", 400, "invalid_field", "events[0].embedding"),
                 arguments("POST", "/v1/events", "[]", 400, "invalid_field", "events"),
@@ -122,8 +122,8 @@ class BadInputTest {
     @Test
     void eventsNotHalfApplied() {
         long before = t.store.stats().toString().hashCode();
-        TestServer.Response r = t.post("/v1/events", "[{\"user_id\":31337,\"item_id\":1,\"timestamp\":1767225600000,\"action\":\"click\",\"surface\":0},"
-                + "{\"user_id\":31337,\"item_id\":2,\"timestamp\":1767225600000,\"action\":\"clack\",\"surface\":0}]");
+        TestServer.Response r = t.post("/v1/events", "[{\"user_id\":31337,\"item_id\":1,\"timestamp_ms\":1767225600000,\"action\":\"click\",\"surface\":0},"
+                + "{\"user_id\":31337,\"item_id\":2,\"timestamp_ms\":1767225600000,\"action\":\"clack\",\"surface\":0}]");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().get("field").asText()).isEqualTo("events[1].action");
         assertThat(t.store.contains(31337)).isFalse();

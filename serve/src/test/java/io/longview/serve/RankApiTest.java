@@ -116,10 +116,10 @@ class RankApiTest {
         long u = 777;
         long t0 = t.now + 3_600_000;
         String events = "{\"events\":["
-                + "{\"user_id\":777,\"item_id\":5,\"timestamp\":" + t0 + ",\"action\":\"click\",\"surface\":\"home\"},"
-                + "{\"user_id\":777,\"item_id\":7,\"timestamp\":" + (t0 + 1000) + ",\"action\":\"save\",\"surface\":1},"
-                + "{\"user_id\":777,\"item_id\":9,\"timestamp\":" + (t0 + 2000) + ",\"action\":\"impression\",\"surface\":\"search\"},"
-                + "{\"user_id\":777,\"item_id\":5000,\"timestamp\":" + (t0 + 3000) + ",\"action\":\"click\",\"surface\":\"related\",\"embedding\":"
+                + "{\"user_id\":777,\"item_id\":5,\"timestamp_ms\":" + t0 + ",\"action\":\"click\",\"surface\":\"home\"},"
+                + "{\"user_id\":777,\"item_id\":7,\"timestamp_ms\":" + (t0 + 1000) + ",\"action\":\"save\",\"surface\":1},"
+                + "{\"user_id\":777,\"item_id\":9,\"timestamp_ms\":" + (t0 + 2000) + ",\"action\":\"impression\",\"surface\":\"search\"},"
+                + "{\"user_id\":777,\"item_id\":5000,\"timestamp_ms\":" + (t0 + 3000) + ",\"action\":\"click\",\"surface\":\"related\",\"embedding\":"
                 + TestServer.embeddingJson(TestServer.embeddingOf(11)) + "}]}";
         TestServer.Response w = t.post("/v1/events", events);
         assertThat(w.status()).as(w.text()).isEqualTo(200);
@@ -147,7 +147,7 @@ class RankApiTest {
             assertThat(itemIds(sel)).containsExactlyInAnyOrder(5L, 7L, 9L, 5000L);
             for (JsonNode p : sel) {
                 assertThat(p.get("part").asText()).isIn("rt", "imp");
-                assertThat(p.get("timestamp").asLong()).isBetween(t0, t0 + 3000);
+                assertThat(p.get("timestamp_ms").asLong()).isBetween(t0, t0 + 3000);
             }
             // chronological: oldest first
             assertThat(sel.get(0).get("item_id").asLong()).isEqualTo(5);
@@ -156,10 +156,10 @@ class RankApiTest {
 
     @Test
     void aBatchWithOneBadEventWritesNothing() {
-        String events = "[{\"user_id\":555,\"item_id\":5,\"timestamp\":" + t.now + ",\"action\":\"click\",\"surface\":0},"
-                + "{\"user_id\":555,\"item_id\":5001,\"timestamp\":" + t.now + ",\"action\":\"click\",\"surface\":0,\"embedding\":"
+        String events = "[{\"user_id\":555,\"item_id\":5,\"timestamp_ms\":" + t.now + ",\"action\":\"click\",\"surface\":0},"
+                + "{\"user_id\":555,\"item_id\":5001,\"timestamp_ms\":" + t.now + ",\"action\":\"click\",\"surface\":0,\"embedding\":"
                 + TestServer.zeros(32) + "},"
-                + "{\"user_id\":556,\"item_id\":123456,\"timestamp\":" + t.now + ",\"action\":\"click\",\"surface\":0}]";
+                + "{\"user_id\":556,\"item_id\":123456,\"timestamp_ms\":" + t.now + ",\"action\":\"click\",\"surface\":0}]";
         TestServer.Response w = t.post("/v1/events", events);
         assertThat(w.status()).isEqualTo(400);
         assertThat(w.json().get("error").asText()).isEqualTo("unknown_item");

@@ -81,7 +81,15 @@ final class TestServer implements AutoCloseable {
     }
 
     Response send(String method, String path, String body) {
+        return send(method, path, body, new String[0]);
+    }
+
+    /** A request with extra headers, given as name, value, name, value … */
+    Response send(String method, String path, String body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(60));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
         HttpRequest.BodyPublisher pub = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8);
         b.method(method, pub);

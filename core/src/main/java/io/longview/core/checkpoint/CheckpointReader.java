@@ -50,9 +50,9 @@ public final class CheckpointReader {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(CheckpointFormat.ORDER);
         if (bytes.length < CheckpointFormat.MAGIC.length
                 || !Arrays.equals(bytes, 0, CheckpointFormat.MAGIC.length, CheckpointFormat.MAGIC, 0, CheckpointFormat.MAGIC.length)) {
-            byte[] found = Arrays.copyOf(bytes, Math.min(bytes.length, CheckpointFormat.MAGIC.length));
-            throw new CheckpointException(source, "not a Longview checkpoint: starts with bytes " + HexFormat.ofDelimiter(" ").formatHex(found)
-                    + ", expected the magic " + HexFormat.ofDelimiter(" ").formatHex(CheckpointFormat.MAGIC) + " (\"LVCK\")");
+            // the message never quotes the file's bytes: a server reloading a file it was pointed at must not leak it
+            throw new CheckpointException(source, "not a Longview checkpoint: the file (" + bytes.length
+                    + " bytes) does not start with the magic " + HexFormat.ofDelimiter(" ").formatHex(CheckpointFormat.MAGIC) + " (\"LVCK\")");
         }
         if (bytes.length < CheckpointFormat.minFileLength()) {
             throw new CheckpointException(source, "file has " + bytes.length + " bytes, fewer than the smallest checkpoint ("
