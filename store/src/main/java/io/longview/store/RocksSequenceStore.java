@@ -362,6 +362,36 @@ public final class RocksSequenceStore implements SequenceStore {
         }
     }
 
+    @Override
+    public EraseResult erase(long userId) {
+        enter();
+        ReentrantLock lock = stripes[stripe(userId)];
+        lock.lock();
+        try {
+            ensureWritable();
+            byte[] key = StoreDescriptor.userKey(userId);
+            byte[] record = db.get(usersCf, key);
+            if (record == null) {
+                return new EraseResult(userId, 0, 0, 0);
+            }
+            UserRecord r = StoreDescriptor.decodeUserRecord(userId, record);
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.delete(usersCf, key);
+                // every chunk of the user, whatever the record lists: chunk ids are ≥ 0, and id -1 (0xFFFFFFFF) sorts last
+                batch.deleteRange(chunksCf, StoreDescriptor.chunkKey(userId, 0), StoreDescriptor.chunkKey(userId, -1));
+                db.write(writeOptions, batch);
+            }
+            int explicit = r.explicitCount();
+            int realtime = Math.min(explicit, limits.realtime());
+            return new EraseResult(userId, realtime, explicit - realtime, r.impressionCount());
+        } catch (RocksDBException e) {
+            throw translate(e, dir, "erasing from");
+        } finally {
+            lock.unlock();
+            exit();
+        }
+    }
+
     private AppendResult applyLocked(int eventCount, Map<Long, List<Event>> byUser, Map<Long, byte[]> quantized) throws RocksDBException {
         List<Long> users = new ArrayList<>(byUser.keySet());
         List<byte[]> keys = new ArrayList<>(users.size());
@@ -734,6 +764,11 @@ public final class RocksSequenceStore implements SequenceStore {
         if (options.readOnly()) {
             throw new IllegalStateException("store " + dir + " is open read-only");
         }
+    }
+
+    /** The column family of the sequence chunks (tests look inside). */
+    ColumnFamilyHandle chunksColumnFamily() {
+        return chunksCf;
     }
 
     RocksDB db() {

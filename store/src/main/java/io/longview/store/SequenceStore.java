@@ -66,6 +66,18 @@ public interface SequenceStore extends AutoCloseable {
      */
     UserSequences read(long userId);
 
+    /**
+     * Forgets a user (a request to erase personal data): the user's three sequences and every per-user record go, in
+     * one atomic write that is durable before this returns (the same contract as {@link #append}). Afterwards the user
+     * reads as empty, exactly like a user the store never saw; events that arrive later start a new history. An
+     * unknown user is not an error: the result then says nothing was removed.
+     *
+     * @return what was removed
+     * @throws StoreException        if the store cannot be written
+     * @throws IllegalStateException if the store is closed or read-only
+     */
+    EraseResult erase(long userId);
+
     /** True when the user has at least one token. */
     boolean contains(long userId);
 

@@ -11,13 +11,16 @@ import java.util.SplittableRandom;
 
 /**
  * The child process of {@link CrashTest}: opens a store and appends batch after batch, printing {@code ACK <i>}
- * after append {@code i} returns, until it is killed. Usage: {@code CrashChild <dir> <seed> <sync>}.
+ * after append {@code i} returns, until it is killed. Usage: {@code CrashChild <dir> <seed> <sync> [erase]}. With
+ * {@code erase} it appends {@link #ERASE_BATCHES} batches, then erases user 0, 1, … printing {@code ERASED <u>} after
+ * each erase returns, then waits to be killed.
  */
 public final class CrashChild {
     static final SequenceLimits LIMITS = new SequenceLimits(5, 40, 5, 60_000);
     static final int CHUNK_CAPACITY = 8;
     static final int USERS = 20;
     static final int ITEMS = 100;
+    static final int ERASE_BATCHES = 50;
 
     private CrashChild() {
     }
@@ -35,7 +38,7 @@ public final class CrashChild {
         return events;
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         Path dir = Path.of(args[0]);
         long seed = Long.parseLong(args[1]);
         boolean sync = Boolean.parseBoolean(args[2]);
@@ -44,6 +47,17 @@ public final class CrashChild {
             StoreTesting.putItems(store.catalog(), 0, ITEMS);
             System.out.println("READY");
             System.out.flush();
+            if (args.length > 3 && args[3].equals("erase")) {
+                for (int i = 0; i < ERASE_BATCHES; i++) {
+                    store.append(batch(seed, i));
+                }
+                for (int u = 0; u < USERS; u++) {
+                    store.erase(u);
+                    System.out.println("ERASED " + u);
+                    System.out.flush();
+                }
+                Thread.sleep(Long.MAX_VALUE);
+            }
             for (int i = 0; i < 1_000_000; i++) {
                 store.append(batch(seed, i));
                 System.out.println("ACK " + i);

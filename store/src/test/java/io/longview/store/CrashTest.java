@@ -94,6 +94,49 @@ class CrashTest {
         }
     }
 
+    /** An erase acknowledged just before a kill -9 is on disk: the user is gone after a restart. */
+    @Test
+    void anAcknowledgedEraseSurvivesKill9() throws Exception {
+        long seed = Seeds.seed(33);
+        Path store = dir.resolve("store");
+        Path stderr = dir.resolve("child.err");
+        child = startChild(store, seed, true, stderr, "erase");
+        int erased = -1;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("ERASED ")) {
+                    erased = Integer.parseInt(line.substring(7));
+                    if (erased == 2) {
+                        child.toHandle().destroyForcibly(); // right after the answer
+                    }
+                }
+            }
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        String context = "seed " + seed + ", erased up to " + erased + ", child stderr: " + Files.readString(stderr);
+        assertThat(erased).as(context).isGreaterThanOrEqualTo(2);
+        List<Event> appended = new ArrayList<>();
+        for (int i = 0; i < CrashChild.ERASE_BATCHES; i++) {
+            appended.addAll(CrashChild.batch(seed, i));
+        }
+        Map<Long, UserSequences> replay = StoreTesting.replay(appended, CrashChild.LIMITS, Quantizer.DEFAULT);
+        try (RocksSequenceStore reopened = RocksSequenceStore.open(store)) {
+            for (long u = 0; u < CrashChild.USERS; u++) {
+                UserSequences got = reopened.read(u);
+                if (u <= erased) {
+                    assertThat(got).as("%s: acknowledged erase of user %d", context, u).isEqualTo(UserSequences.empty(u));
+                    assertThat(reopened.contains(u)).isFalse();
+                } else {
+                    // an erase in flight is all or nothing
+                    assertThat(got).as("%s: user %d", context, u).isIn(UserSequences.empty(u), replay.getOrDefault(u, UserSequences.empty(u)));
+                }
+            }
+        }
+    }
+
     @Test
     void aStoreOpenInAnotherProcessIsReportedAsLocked() throws Exception {
         Path store = dir.resolve("store");
@@ -110,13 +153,13 @@ class CrashTest {
     }
 
     /** Starts {@link CrashChild} on the classpath of this test run. */
-    private static Process startChild(Path store, long seed, boolean sync, Path stderr) throws java.io.IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    private static Process startChild(Path store, long seed, boolean sync, Path stderr, String... mode) throws java.io.IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), store.toString(), Long.toString(seed), Boolean.toString(sync))
-                .redirectError(stderr.toFile())
-                .start();
+                CrashChild.class.getName(), store.toString(), Long.toString(seed), Boolean.toString(sync)));
+        cmd.addAll(List.of(mode));
+        return new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
     }
 
     private static boolean matches(SequenceStore store, Map<Long, UserSequences> expected) {

@@ -74,6 +74,66 @@ class SequenceStoreTest {
     }
 
     @Test
+    void eraseForgetsAUserEntirelyAndOnlyThatUser() {
+        try (RocksSequenceStore store = open(StoreOptions.defaults().withLimits(SMALL).withChunkCapacity(2))) {
+            List<Event> events = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                events.add(ev(1, 10 + i, T0 + i * 10_000L, i % 4 == 3 ? Actions.IMPRESSION : Actions.CLICK));
+                events.add(ev(2, 10 + i, T0 + i * 10_000L, Actions.SAVE));
+            }
+            store.append(events);
+            UserSequences before = store.read(1);
+            UserSequences other = store.read(2);
+            long chunksBefore = store.stats().chunks();
+
+            EraseResult r = store.erase(1);
+
+            assertThat(r.realtime()).isEqualTo(before.realtime().size());
+            assertThat(r.lifelong()).isEqualTo(before.lifelong().size());
+            assertThat(r.impressions()).isEqualTo(before.impressions().size());
+            assertThat(r.erased()).isTrue();
+            assertThat(store.read(1)).isEqualTo(UserSequences.empty(1));
+            assertThat(store.contains(1)).isFalse();
+            assertThat(store.read(2)).isEqualTo(other);
+            assertThat(store.stats().users()).isEqualTo(1);
+            assertThat(store.stats().chunks()).isLessThan(chunksBefore);
+            // erasing again, or a user never seen, removes nothing and is not an error
+            assertThat(store.erase(1).erased()).isFalse();
+            assertThat(store.erase(999).tokens()).isZero();
+            // a later event starts a new history from nothing
+            store.append(List.of(ev(1, 10, T0 + 500_000, Actions.CLICK)));
+            assertThat(store.read(1).realtime().toList()).containsExactly(token(T0 + 500_000, Actions.CLICK, Surfaces.HOME, 10));
+        }
+    }
+
+    @Test
+    void eraseLeavesNoChunkOfTheUser() throws Exception {
+        try (RocksSequenceStore store = open(StoreOptions.defaults().withLimits(SMALL).withChunkCapacity(2))) {
+            List<Event> events = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                events.add(ev(7, 10 + i, T0 + i * 10_000L, Actions.CLICK));
+                events.add(ev(8, 10 + i, T0 + i * 10_000L, Actions.CLICK));
+            }
+            store.append(events);
+            store.erase(7);
+            assertThat(chunkKeysOf(store, 7)).isZero();
+            assertThat(chunkKeysOf(store, 8)).isPositive();
+        }
+    }
+
+    private static int chunkKeysOf(RocksSequenceStore store, long user) throws Exception {
+        int n = 0;
+        try (org.rocksdb.RocksIterator it = store.db().newIterator(store.chunksColumnFamily())) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                if (StoreDescriptor.userIdOf(it.key()) == user) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
     void equalTimesOrderByItemAndTakeTheLargerSurface() {
         try (RocksSequenceStore store = open(StoreOptions.defaults())) {
             store.append(List.of(
