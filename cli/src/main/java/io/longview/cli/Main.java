@@ -15,7 +15,7 @@ import java.io.UncheckedIOException;
 @Command(name = "longview", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Lifelong-sequence ranking (TransAct V2) on the JVM.",
         subcommands = {QuickstartCommand.class, GenerateCommand.class, ImportCommand.class, IngestCommand.class,
-                InspectCommand.class, ExamplesCommand.class, AblateCommand.class, ExportCommand.class, ServeCommand.class,
+                InspectCommand.class, ExamplesCommand.class, AblateCommand.class, ExportCommand.class, ServeCommand.class, EraseCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit status for bad input or usage. */

@@ -21,7 +21,7 @@ class UsageTest {
 
     @ParameterizedTest(name = "longview {0} --help")
     @ValueSource(strings = {"", "quickstart", "generate", "import", "import movielens", "import csv", "import jsonl",
-            "ingest", "inspect", "inspect user", "examples", "ablate", "export", "export onnx", "serve", "bench", "bench store",
+            "ingest", "inspect", "inspect user", "examples", "ablate", "export", "export onnx", "serve", "erase", "bench", "bench store",
             "bench rank", "bench serve"})
     void helpOfEveryCommand(String command) {
         List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
@@ -38,7 +38,7 @@ class UsageTest {
     void everySubcommandIsCoveredByTheHelpTest() {
         assertThat(new CommandLine(new Main()).getSubcommands().keySet())
                 .containsExactlyInAnyOrder("quickstart", "generate", "import", "ingest", "inspect", "examples", "ablate", "export",
-                        "serve", "bench", "help");
+                        "serve", "erase", "bench", "help");
     }
 
     @Test

@@ -124,6 +124,7 @@ public final class LongviewServer implements AutoCloseable {
         r.post("/v1/events", s.wrap("POST", "/v1/events", Access.WRITE, s::events));
         r.get("/v1/users/{id}/sequence", s.wrap("GET", "/v1/users/{id}/sequence", Access.READ, s::sequence));
         r.put("/v1/items", s.wrap("PUT", "/v1/items", Access.WRITE, s::items));
+        r.delete("/v1/users/{id}", s.wrap("DELETE", "/v1/users/{id}", Access.WRITE, ctx -> json(ctx, 200, s.service.erase(userId(ctx)))));
         r.post("/admin/reload", s.wrap("POST", "/admin/reload", Access.WRITE, s::reload));
         r.get("/healthz", s.wrap("GET", "/healthz", Access.PROBE, ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "ok"))));
         r.get("/readyz", s.wrap("GET", "/readyz", Access.PROBE, s::ready));
@@ -216,13 +217,16 @@ public final class LongviewServer implements AutoCloseable {
         json(ctx, 200, service.items(WriteRequests.items(Json.parse(body(ctx)), config.maxEvents())));
     }
 
-    private void sequence(Context ctx) {
-        long user;
+    private static long userId(Context ctx) {
         try {
-            user = Long.parseLong(ctx.pathParam("id"));
+            return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
             throw ApiException.invalid("id", "user id '" + ctx.pathParam("id") + "' must be an integer (64-bit)");
         }
+    }
+
+    private void sequence(Context ctx) {
+        long user = userId(ctx);
         int limit = config.defaultSequenceLimit();
         String l = ctx.queryParam("limit");
         if (l != null) {

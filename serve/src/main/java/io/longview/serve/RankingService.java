@@ -201,6 +201,26 @@ public final class RankingService implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Forgets a user ({@code DELETE /v1/users/{id}}): durable before the answer, which says what was removed; an
+     * unknown user is answered with {@code "erased": false} and "nothing to erase".
+     */
+    public ObjectNode erase(long userId) {
+        io.longview.store.EraseResult r = store.erase(userId);
+        metrics.erased(r.erased());
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("user_id", userId);
+        out.put("erased", r.erased());
+        if (!r.erased()) {
+            out.put("message", "nothing to erase: the store holds no history of this user");
+        }
+        ObjectNode removed = out.putObject("removed_tokens");
+        removed.put("realtime", r.realtime());
+        removed.put("lifelong", r.lifelong());
+        removed.put("impressions", r.impressions());
+        return out;
+    }
+
     /** A user's three sequences, newest first, at most {@code limit} tokens each (0: all). */
     public ObjectNode sequence(long userId, int limit) {
         UserSequences u = store.read(userId);

@@ -40,6 +40,7 @@ public final class ServeMetrics {
     private final Histogram forward;
     private final Counter rejected;
     private final Counter reloads;
+    private final Counter erasures;
     private final Info modelInfo;
 
     public ServeMetrics(IntSupplier running, IntSupplier waiting) {
@@ -56,6 +57,8 @@ public final class ServeMetrics {
         rejected = Counter.builder().name("longview_rank_rejected_total").help("rank requests refused by the bounded queue (503)")
                 .register(registry);
         reloads = Counter.builder().name("longview_model_reloads_total").help("model reloads by result")
+                .labelNames("result").register(registry);
+        erasures = Counter.builder().name("longview_user_erasures_total").help("DELETE /v1/users/{id} calls by result")
                 .labelNames("result").register(registry);
         modelInfo = Info.builder().name("longview_model_info").help("the serving model's provenance")
                 .labelNames("generation", "code_version", "data_snapshot", "training_steps", "file").register(registry);
@@ -89,6 +92,10 @@ public final class ServeMetrics {
 
     void reload(boolean ok) {
         reloads.labelValues(ok ? "ok" : "error").inc();
+    }
+
+    void erased(boolean something) {
+        erasures.labelValues(something ? "erased" : "nothing").inc();
     }
 
     void model(LoadedModel m) {

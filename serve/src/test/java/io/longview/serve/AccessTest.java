@@ -45,6 +45,7 @@ class AccessTest {
                 new Endpoint("POST", "/v1/events", event, AccessPolicy.Access.WRITE),
                 new Endpoint("PUT", "/v1/items", item, AccessPolicy.Access.WRITE),
                 new Endpoint("POST", "/admin/reload", null, AccessPolicy.Access.WRITE),
+                new Endpoint("DELETE", "/v1/users/3", null, AccessPolicy.Access.WRITE),
                 new Endpoint("GET", "/healthz", null, AccessPolicy.Access.PROBE),
                 new Endpoint("GET", "/readyz", null, AccessPolicy.Access.PROBE));
     }
