@@ -77,4 +77,15 @@ final class Cli {
     static Path abs(Path p) {
         return p.toAbsolutePath().normalize();
     }
+
+    /** {@code --retention-days} as store options (refused when not positive). */
+    static io.longview.store.StoreOptions withRetention(io.longview.store.StoreOptions o, Integer days) {
+        if (days == null) {
+            return o;
+        }
+        if (days <= 0) {
+            throw new IllegalArgumentException("--retention-days must be a positive number of days, got " + days);
+        }
+        return o.withRetention(java.time.Duration.ofDays(days));
+    }
 }

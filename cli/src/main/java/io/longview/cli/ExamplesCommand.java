@@ -82,14 +82,14 @@ final class ExamplesCommand implements Callable<Integer> {
         Path dir = out != null ? out : dataset.resolve("examples");
         BuildSummary s;
         if (store == null) {
-            s = new ExampleBuilder(config, items).withProgress(Progress::new).requireBothSplits().build(EventSources.open(layout.events()), dir, force);
+            s = new ExampleBuilder(config, items).withProgress(Progress::new).build(EventSources.open(layout.events()), dir, force);
         } else {
             if (!Files.isDirectory(store)) {
                 throw new IllegalArgumentException("no store at " + store);
             }
             try (SequenceStore st = RocksSequenceStore.open(store, StoreOptions.defaults().withReadOnly(true).withCreateIfMissing(false))) {
                 s = new ExampleBuilder(config.withLimits(st.limits()).withQuantizerClip(st.quantizer().clip()), items, new StoreHistoryProvider(st))
-                        .withProgress(Progress::new).requireBothSplits().build(EventSources.open(layout.events()), dir, force);
+                        .withProgress(Progress::new).build(EventSources.open(layout.events()), dir, force);
             }
         }
         print(dir, s);

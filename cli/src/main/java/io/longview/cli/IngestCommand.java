@@ -61,6 +61,10 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "events per durable append (default ${DEFAULT-VALUE})", defaultValue = "20000")
     int batch;
 
+    @Option(names = "--retention-days", description = "drop tokens older than this many days (by their timestamp): older events are "
+            + "not stored, and a pass every hour removes tokens that aged out (default: keep until the caps evict them)")
+    Integer retentionDays;
+
     @Option(names = "--no-fsync", description = "acknowledge appends once written to the OS (survives a process crash, not a power loss)")
     boolean noFsync;
 
@@ -91,7 +95,7 @@ final class IngestCommand implements Callable<Integer> {
         AppendResult sum = AppendResult.EMPTY;
         long itemCount;
         String stats;
-        try (SequenceStore s = RocksSequenceStore.open(store, StoreOptions.defaults().withSync(!noFsync))) {
+        try (SequenceStore s = RocksSequenceStore.open(store, Cli.withRetention(StoreOptions.defaults(), retentionDays).withSync(!noFsync))) {
             itemCount = putItems(s, catalog);
             List<Event> buffer = new ArrayList<>(batch);
             try (EventSource src = EventSources.open(events); Progress p = Cli.progress("ingest", total)) {

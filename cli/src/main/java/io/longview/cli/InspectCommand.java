@@ -45,6 +45,13 @@ final class InspectCommand {
                 UserSequences u = s.read(userId);
                 double ms = (System.nanoTime() - t0) / 1e6;
                 print(System.out, u, limit, s.contains(userId), ms);
+                if (s instanceof RocksSequenceStore rocks) {
+                    RocksSequenceStore.RetentionStatus r = rocks.retentionStatus();
+                    if (r.droppedTokens() > 0 || r.lastPassMs() > 0) {
+                        System.out.printf(Locale.ROOT, "store retention: %,d tokens dropped by passes, the last at %s%n",
+                                r.droppedTokens(), Cli.time(r.lastPassMs()));
+                    }
+                }
             }
             return 0;
         }

@@ -74,6 +74,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model-dir", description = "the only directory /admin/reload may read checkpoints from (default: the --checkpoint's directory)")
     Path modelDir;
 
+    @Option(names = "--retention-days", description = "drop tokens older than this many days (by their timestamp): older events are "
+            + "not stored, and a pass every hour removes tokens that aged out (default: keep until the caps evict them)")
+    Integer retentionDays;
+
     @Option(names = "--no-fsync", description = "acknowledge event writes once written to the OS (survives a process crash, not a power loss)")
     boolean noFsync;
 
@@ -95,7 +99,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withRankQueue(queue).withEngineThreads(engineThreads == null ? Runtime.getRuntime().availableProcessors() : engineThreads)
                 .withMaxCandidates(maxCandidates).withMaxEvents(maxEvents).withMaxBodyBytes(maxBody).withHeadWeights(weights)
                 .withDrainTimeout(Duration.ofMillis(Cli.parseDurationMs(drainTimeout)));
-        SequenceStore s = RocksSequenceStore.open(store, StoreOptions.defaults().withSync(!noFsync).withCreateIfMissing(create));
+        SequenceStore s = RocksSequenceStore.open(store, Cli.withRetention(StoreOptions.defaults(), retentionDays).withSync(!noFsync).withCreateIfMissing(create));
         LongviewServer server;
         try {
             server = LongviewServer.start(config, s);

@@ -71,7 +71,6 @@ public final class ExampleBuilder {
     private final ItemEmbeddings items;
     private final HistoryProvider history;
     private BiFunction<String, Long, Progress> progress = (label, total) -> Progress.silent();
-    private boolean requireBothSplits;
 
     /** A builder that replays the event log through core {@code UserHistory} ({@link ReplayHistoryProvider}). */
     public ExampleBuilder(ExampleBuilderConfig config, ItemEmbeddings items) {
@@ -92,15 +91,6 @@ public final class ExampleBuilder {
     /** Reports progress through {@code factory(label, total)}, e.g. {@code Progress::new}; silent by default. */
     public ExampleBuilder withProgress(BiFunction<String, Long, Progress> factory) {
         this.progress = factory;
-        return this;
-    }
-
-    /**
-     * Refuse a build whose training or evaluation split has no request (what {@code longview examples} wants: such
-     * files cannot train or be evaluated). A build with no request at all is always refused.
-     */
-    public ExampleBuilder requireBothSplits() {
-        this.requireBothSplits = true;
         return this;
     }
 
@@ -142,7 +132,7 @@ public final class ExampleBuilder {
             AtomicDirectory.deleteRecursively(tmp);
             double secs = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
             BuildSummary summary = summary(r, trainFooter, evalFooter, secs);
-            requireRequests(summary, events.file() != null ? events.file() : outputDir, requireBothSplits);
+            requireRequests(summary, events.file() != null ? events.file() : outputDir);
             summary.write(out.dir().resolve(ExampleFormat.SUMMARY_FILE));
             out.commit();
             return summary;
@@ -152,23 +142,16 @@ public final class ExampleBuilder {
     }
 
     /**
-     * No silent emptiness: a build without requests (or, with {@link #requireBothSplits()}, with a split without
-     * requests) is refused and nothing is written; the message names the split and what fixes it.
+     * No silent emptiness: a build without a single request is refused and nothing is written; the message says what
+     * fixes it. (A split without requests is allowed here, e.g. to train on everything; {@code ablate} refuses one.)
      */
-    private static void requireRequests(BuildSummary s, Path source, boolean bothSplits) {
-        long total = s.train().requests() + s.eval().requests();
-        if (total > 0 && (!bothSplits || (s.train().requests() > 0 && s.eval().requests() > 0))) {
+    private static void requireRequests(BuildSummary s, Path source) {
+        if (s.train().requests() + s.eval().requests() > 0) {
             return;
         }
-        String fix = total == 0
-                ? "the log has no requests (all impressions of a user at one time); a log without impression rows needs "
-                + "'import csv|jsonl --requests sessions'"
-                : "the " + (s.train().requests() == 0 ? "training" : "evaluation") + " split (requests "
-                + (s.train().requests() == 0 ? "before " : "at or after ") + java.time.Instant.ofEpochMilli(s.splitTimeMs())
-                + ") has 0 requests; choose another --split-time";
-        throw new io.longview.core.io.InputException(source, 0, "0 requests in " + (s.train().requests() == 0 ? "train" : "eval")
-                + " (" + s.train().requests() + " train, " + s.eval().requests() + " eval, from " + s.events() + " events of "
-                + s.users() + " users): " + fix);
+        throw new io.longview.core.io.InputException(source, 0, "0 requests from " + s.events() + " events of " + s.users()
+                + " users: requests are all impressions of a user at one time, and this log has none; a log without "
+                + "impression rows needs 'import csv|jsonl --requests sessions'");
     }
 
     /** What {@link #write} saw. */

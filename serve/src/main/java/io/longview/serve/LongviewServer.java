@@ -71,6 +71,9 @@ public final class LongviewServer implements AutoCloseable {
         this.admission = new AdmissionControl(config.rankConcurrency(), config.rankQueue());
         this.metrics = new ServeMetrics(admission::running, admission::waiting);
         this.service = new RankingService(config, store, metrics);
+        if (store instanceof io.longview.store.RocksSequenceStore rocks && rocks.retentionStatus().retention() != null) {
+            metrics.retention(() -> rocks.retentionStatus().droppedTokens(), () -> rocks.retentionStatus().expiredEventsSinceOpen());
+        }
         try (InputStream in = LongviewServer.class.getResourceAsStream("/openapi.yaml")) {
             if (in == null) {
                 throw new IllegalStateException("openapi.yaml is missing from the serve jar");

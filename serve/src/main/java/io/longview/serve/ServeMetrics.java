@@ -68,6 +68,14 @@ public final class ServeMetrics {
                 .callback(cb -> cb.call(waiting.getAsInt())).register(registry);
     }
 
+    /** Gauges of what the store's retention dropped: tokens by passes (over the store's life), events refused since open. */
+    void retention(java.util.function.LongSupplier droppedTokens, java.util.function.LongSupplier expiredEvents) {
+        GaugeWithCallback.builder().name("longview_retention_dropped_tokens").help("tokens the store's retention passes dropped")
+                .callback(cb -> cb.call(droppedTokens.getAsLong())).register(registry);
+        GaugeWithCallback.builder().name("longview_retention_expired_events").help("events older than the retention, not stored (since start)")
+                .callback(cb -> cb.call(expiredEvents.getAsLong())).register(registry);
+    }
+
     private Histogram seconds(String name, String help) {
         return Histogram.builder().name(name).help(help).unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
                 .classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);

@@ -1,5 +1,6 @@
 package io.longview.store;
 
+import io.longview.core.model.Actions;
 import io.longview.core.model.Event;
 import io.longview.core.model.Quantizer;
 import io.longview.core.model.SequenceLimits;
@@ -99,6 +100,12 @@ public final class RocksSequenceStore implements SequenceStore {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final RocksItemCatalog catalog;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong expiredOnAppend = new java.util.concurrent.atomic.AtomicLong();
+    private final Object retentionPass = new Object();
+    private final java.util.concurrent.ScheduledExecutorService retentionScheduler;
+
+    /** How often an open read-write store with a retention runs {@link #purgeExpired()}. */
+    public static final java.time.Duration RETENTION_PASS_EVERY = java.time.Duration.ofHours(1);
 
     private RocksSequenceStore(Path dir, StoreOptions options, List<AbstractNativeReference> natives, RocksDB db,
                                List<ColumnFamilyHandle> handles, Header header) {
@@ -118,6 +125,27 @@ public final class RocksSequenceStore implements SequenceStore {
             stripes[i] = new ReentrantLock();
         }
         this.catalog = new RocksItemCatalog(this);
+        if (options.retention() != null && !options.readOnly()) {
+            retentionScheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "longview-retention " + dir.getFileName());
+                t.setDaemon(true);
+                return t;
+            });
+            long every = RETENTION_PASS_EVERY.toMillis();
+            retentionScheduler.scheduleWithFixedDelay(this::purgeQuietly, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } else {
+            retentionScheduler = null;
+        }
+    }
+
+    private void purgeQuietly() {
+        try {
+            purgeExpired();
+        } catch (IllegalStateException closedMeanwhile) {
+            // the store closed between passes
+        } catch (RuntimeException e) {
+            System.getLogger(RocksSequenceStore.class.getName()).log(System.Logger.Level.ERROR, "retention pass failed on " + dir, e);
+        }
     }
 
     /** Opens (or creates) the store in {@code dir} with the default options. */
@@ -338,10 +366,22 @@ public final class RocksSequenceStore implements SequenceStore {
             }
             Map<Long, List<Event>> byUser = new LinkedHashMap<>();
             Set<Long> items = new LinkedHashSet<>(); // in event order: an unknown item error names the first
+            long cutoff = retentionCutoff();
+            int expired = 0;
             for (Event e : events) {
                 Objects.requireNonNull(e, "event");
+                if (e.timestampMs() < cutoff) {
+                    expired++; // older than the retention: never stored (counted as unchanged)
+                    continue;
+                }
                 byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
                 items.add(e.itemId());
+            }
+            if (expired > 0) {
+                expiredOnAppend.addAndGet(expired);
+                if (byUser.isEmpty()) {
+                    return new AppendResult(events.size(), 0, events.size(), 0);
+                }
             }
             Map<Long, byte[]> quantized = catalog.quantized(items, quantizer); // throws UnknownItemException: nothing applied
             int[] locked = stripesOf(byUser.keySet());
@@ -359,6 +399,129 @@ public final class RocksSequenceStore implements SequenceStore {
             throw translate(e, dir, "appending to");
         } finally {
             exit();
+        }
+    }
+
+    /** {@code now - retention} in epoch ms, or {@link Long#MIN_VALUE} without a retention. */
+    long retentionCutoff() {
+        return options.retention() == null ? Long.MIN_VALUE : options.clock().millis() - options.retention().toMillis();
+    }
+
+    /**
+     * What retention did: the policy, tokens dropped by passes (persistent, over the store's life), events refused by
+     * appends since this store was opened, and when the last pass ran (0: never).
+     */
+    public record RetentionStatus(java.time.Duration retention, long droppedTokens, long expiredEventsSinceOpen, long lastPassMs) {
+    }
+
+    /** The retention policy and what it dropped so far. */
+    public RetentionStatus retentionStatus() {
+        enter();
+        try {
+            long[] c = retentionCounters();
+            return new RetentionStatus(options.retention(), c[0], expiredOnAppend.get(), c[1]);
+        } catch (RocksDBException e) {
+            throw translate(e, dir, "reading");
+        } finally {
+            exit();
+        }
+    }
+
+    private long[] retentionCounters() throws RocksDBException {
+        byte[] v = db.get(defaultCf, StoreDescriptor.RETENTION_KEY);
+        if (v == null) {
+            return new long[2];
+        }
+        if (v.length != 16) {
+            throw new StoreException("corrupt store " + dir + ": retention counters of " + v.length + " bytes, expected 16");
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(v).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        return new long[]{b.getLong(), b.getLong()};
+    }
+
+    /**
+     * One retention pass: every user whose oldest token is older than {@code now - retention} is rewritten without
+     * the expired tokens (the kept ones are re-applied, oldest first, with the embeddings they have, into a fresh
+     * state: the same tokens, minus the expired). Users are rewritten one at a time under their own lock, each in one
+     * atomic write; reads never block (they read snapshots) and appends wait only for the user being rewritten.
+     * Passes are serialized. Without a retention it does nothing.
+     *
+     * @return tokens dropped by this pass
+     */
+    public long purgeExpired() {
+        if (options.retention() == null) {
+            return 0;
+        }
+        enter();
+        try {
+            ensureWritable();
+            synchronized (retentionPass) {
+                long cutoff = retentionCutoff();
+                List<Long> users = new ArrayList<>();
+                forEachUser(users::add);
+                long dropped = 0;
+                for (long u : users) {
+                    dropped += purgeUser(u, cutoff);
+                }
+                long[] c = retentionCounters();
+                byte[] v = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .putLong(c[0] + dropped).putLong(options.clock().millis()).array();
+                db.put(defaultCf, writeOptions, StoreDescriptor.RETENTION_KEY, v);
+                return dropped;
+            }
+        } catch (RocksDBException e) {
+            throw translate(e, dir, "purging expired tokens of");
+        } finally {
+            exit();
+        }
+    }
+
+    private int purgeUser(long userId, long cutoff) throws RocksDBException {
+        ReentrantLock lock = stripes[stripe(userId)];
+        lock.lock();
+        try {
+            UserSequences s;
+            try (ReadOptions ro = new ReadOptions()) {
+                s = read(userId, ro);
+            }
+            io.longview.core.model.TokenSequence[] parts = {s.realtime(), s.lifelong(), s.impressions()};
+            List<io.longview.core.model.Token> kept = new ArrayList<>();
+            int expired = 0;
+            for (io.longview.core.model.TokenSequence part : parts) {
+                for (int i = 0; i < part.size(); i++) {
+                    if (part.timestamp(i) < cutoff) {
+                        expired++;
+                    } else {
+                        kept.add(part.token(i));
+                    }
+                }
+            }
+            if (expired == 0) {
+                return 0;
+            }
+            kept.sort(java.util.Comparator.comparingLong(io.longview.core.model.Token::timestampMs)
+                    .thenComparingLong(io.longview.core.model.Token::itemId));
+            UserState fresh = new UserState(userId, null, limits, options.chunkCapacity(), this::loadChunk);
+            for (io.longview.core.model.Token t : kept) {
+                // a token is its actions as events at its time: impression first, so that an engaged impression folds
+                // into the explicit token it was
+                for (int bit : new int[]{Actions.IMPRESSION, Actions.CLICK, Actions.SAVE, Actions.HIDE}) {
+                    if ((t.actions() & bit) != 0) {
+                        fresh.apply(new Event(userId, t.itemId(), t.timestampMs(), (byte) bit, t.surface()), t.embedding());
+                    }
+                }
+            }
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.delete(usersCf, StoreDescriptor.userKey(userId));
+                batch.deleteRange(chunksCf, StoreDescriptor.chunkKey(userId, 0), StoreDescriptor.chunkKey(userId, -1));
+                BatchWrites writes = new BatchWrites(batch);
+                fresh.writeTo(writes);
+                writes.rethrow();
+                db.write(writeOptions, batch);
+            }
+            return expired;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -727,6 +890,9 @@ public final class RocksSequenceStore implements SequenceStore {
 
     @Override
     public void close() {
+        if (retentionScheduler != null) {
+            retentionScheduler.shutdownNow();
+        }
         lifecycle.writeLock().lock();
         try {
             if (closed) {

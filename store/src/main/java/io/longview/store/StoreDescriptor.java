@@ -114,6 +114,11 @@ public final class StoreDescriptor {
     static final byte[] HEADER_KEY = "longview.header".getBytes(StandardCharsets.US_ASCII);
     /** Key of the catalog's item count in the default column family. */
     static final byte[] ITEM_COUNT_KEY = "longview.itemcount".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Key of the retention counters in the default column family: 16 bytes, little-endian i64 tokens dropped by
+     * retention passes so far, then i64 epoch ms of the last pass. Absent: none yet. Stores without it read as 0.
+     */
+    static final byte[] RETENTION_KEY = "longview.retention".getBytes(StandardCharsets.US_ASCII);
 
     /** Default number of tokens after which a chunk splits (about 12.8 KB per chunk). */
     public static final int DEFAULT_CHUNK_CAPACITY = 256;

@@ -2,6 +2,9 @@ package io.longview.store;
 
 import io.longview.core.model.SequenceLimits;
 
+import java.time.Clock;
+import java.time.Duration;
+
 /**
  * How to open a sequence store. Start from {@link #defaults()} and change what you need:
  * {@code StoreOptions.defaults().withSync(false).withLimits(limits)}.
@@ -29,9 +32,15 @@ import io.longview.core.model.SequenceLimits;
  *                        used)
  * @param chunkCapacity   tokens after which a chunk splits (a layout tuning, not part of the header: a store may be
  *                        reopened with another value)
+ * @param retention       how long tokens are kept, by their own timestamp, or null to keep them until the caps evict
+ *                        them (the default). An operating policy like {@code sync}, not part of the header: events
+ *                        older than {@code now - retention} are not applied by {@link SequenceStore#append}, and
+ *                        {@link RocksSequenceStore#purgeExpired()} (run every hour while the store is open read-write)
+ *                        drops stored tokens that aged out
+ * @param clock           the clock retention measures {@code now} with ({@link Clock#systemUTC()}; tests inject one)
  */
 public record StoreOptions(SequenceLimits limits, Float clip, boolean sync, boolean readOnly, boolean createIfMissing,
-                           long blockCacheBytes, int chunkCapacity) {
+                           long blockCacheBytes, int chunkCapacity, Duration retention, Clock clock) {
     /** Default block cache: 256 MiB. */
     public static final long DEFAULT_BLOCK_CACHE_BYTES = 256L << 20;
 
@@ -45,38 +54,52 @@ public record StoreOptions(SequenceLimits limits, Float clip, boolean sync, bool
         if (chunkCapacity < 2 || chunkCapacity > 1 << 16) {
             throw new IllegalArgumentException("chunk capacity must be in [2, 65536] tokens, got " + chunkCapacity);
         }
+        if (retention != null && (retention.isNegative() || retention.isZero())) {
+            throw new IllegalArgumentException("retention must be positive, got " + retention.toDays() + " days (" + retention + ")");
+        }
+        java.util.Objects.requireNonNull(clock, "clock");
     }
 
     /** Store's own limits and clip, sync on, read-write, create if missing, 256 MiB cache, 256-token chunks. */
     public static StoreOptions defaults() {
-        return new StoreOptions(null, null, true, false, true, DEFAULT_BLOCK_CACHE_BYTES, StoreDescriptor.DEFAULT_CHUNK_CAPACITY);
+        return new StoreOptions(null, null, true, false, true, DEFAULT_BLOCK_CACHE_BYTES, StoreDescriptor.DEFAULT_CHUNK_CAPACITY, null, Clock.systemUTC());
     }
 
     public StoreOptions withLimits(SequenceLimits limits) {
-        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity);
+        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity, retention, clock);
     }
 
     public StoreOptions withClip(float clip) {
-        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity);
+        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity, retention, clock);
     }
 
     public StoreOptions withSync(boolean sync) {
-        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity);
+        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity, retention, clock);
     }
 
     public StoreOptions withReadOnly(boolean readOnly) {
-        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity);
+        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity, retention, clock);
     }
 
     public StoreOptions withCreateIfMissing(boolean createIfMissing) {
-        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity);
+        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity, retention, clock);
     }
 
     public StoreOptions withBlockCacheBytes(long blockCacheBytes) {
-        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity);
+        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity, retention, clock);
     }
 
     public StoreOptions withChunkCapacity(int chunkCapacity) {
-        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity);
+        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity, retention, clock);
+    }
+
+    /** Keep tokens for this long (by their timestamp); null: until the caps evict them. */
+    public StoreOptions withRetention(Duration retention) {
+        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity, retention, clock);
+    }
+
+    /** The clock of retention (tests). */
+    public StoreOptions withClock(Clock clock) {
+        return new StoreOptions(limits, clip, sync, readOnly, createIfMissing, blockCacheBytes, chunkCapacity, retention, clock);
     }
 }

@@ -121,6 +121,75 @@ class SequenceStoreTest {
         }
     }
 
+    /** A clock tests move by hand. */
+    static final class ManualClock extends java.time.Clock {
+        final java.util.concurrent.atomic.AtomicLong millis;
+
+        ManualClock(long millis) {
+            this.millis = new java.util.concurrent.atomic.AtomicLong(millis);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(millis.get());
+        }
+    }
+
+    @Test
+    void retentionRefusesOldEventsAndAPassDropsTokensThatAgedOut() {
+        long day = 86_400_000L;
+        ManualClock clock = new ManualClock(T0 + 40 * day);
+        StoreOptions options = StoreOptions.defaults().withChunkCapacity(2).withRetention(java.time.Duration.ofDays(30)).withClock(clock);
+        try (RocksSequenceStore store = open(options)) {
+            AppendResult old = store.append(List.of(ev(1, 10, T0, Actions.CLICK)));
+            assertThat(old.applied()).isZero();
+            assertThat(store.contains(1)).isFalse();
+
+            List<Event> young = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                young.add(ev(1, 20 + i, T0 + 35 * day + i * 60_000L, Actions.CLICK));      // expire at day 65
+                young.add(ev(1, 40 + i, T0 + 45 * day + i * 60_000L, Actions.SAVE));       // kept
+            }
+            young.add(Event.of(1, 60, T0 + 46 * day, Actions.IMPRESSION, Surfaces.SEARCH));
+            young.add(Event.of(1, 60, T0 + 46 * day + 1000, Actions.CLICK, Surfaces.SEARCH)); // an engaged impression
+            young.add(Event.of(1, 61, T0 + 46 * day, Actions.IMPRESSION, Surfaces.HOME));
+            young.add(ev(2, 20, T0 + 35 * day, Actions.CLICK));                               // user 2: all expire
+            store.append(young);
+            assertThat(store.purgeExpired()).isZero(); // nothing has aged out yet
+
+            clock.millis.set(T0 + 70 * day); // cutoff: day 40
+            long dropped = store.purgeExpired();
+
+            assertThat(dropped).isEqualTo(7);
+            // the reference: the same store state as if only the kept events had ever been appended
+            Map<Long, UserSequences> expected = StoreTesting.replay(young.stream().filter(e -> e.timestampMs() >= T0 + 40 * day).toList(),
+                    SequenceLimits.DEFAULT, Quantizer.DEFAULT);
+            assertThat(store.read(1)).isEqualTo(expected.get(1L));
+            assertThat(store.read(2)).isEqualTo(UserSequences.empty(2));
+            assertThat(store.contains(2)).isFalse();
+            RocksSequenceStore.RetentionStatus status = store.retentionStatus();
+            assertThat(status.droppedTokens()).isEqualTo(7);
+            assertThat(status.expiredEventsSinceOpen()).isEqualTo(1);
+            assertThat(status.lastPassMs()).isEqualTo(T0 + 70 * day);
+        }
+        try (RocksSequenceStore again = RocksSequenceStore.open(dir, StoreOptions.defaults().withReadOnly(true))) {
+            assertThat(again.retentionStatus().droppedTokens()).isEqualTo(7); // persistent
+            assertThat(again.retentionStatus().retention()).isNull();
+        }
+        assertThatThrownBy(() -> StoreOptions.defaults().withRetention(java.time.Duration.ofDays(-1)))
+                .hasMessageContaining("retention must be positive");
+    }
+
     private static int chunkKeysOf(RocksSequenceStore store, long user) throws Exception {
         int n = 0;
         try (org.rocksdb.RocksIterator it = store.db().newIterator(store.chunksColumnFamily())) {

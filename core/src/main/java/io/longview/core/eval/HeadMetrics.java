@@ -65,7 +65,7 @@ public record HeadMetrics(double auc, double gauc, double hitAt3, int examples, 
 
     /** AUC as {@code 0.7312}, or {@code n/a (no positives)} / {@code n/a (no negatives)}. */
     public String aucText() {
-        return text(auc, examples == 0 ? "no examples" : positives == 0 ? "no positives" : "no negatives");
+        return text(auc, examples == 0 ? "no examples" : positives == 0 ? "no positives" : positives == examples ? "no negatives" : "undefined");
     }
 
     /** GAUC as {@code 0.6120}, or {@code n/a (no user with both a positive and a negative)}. */
