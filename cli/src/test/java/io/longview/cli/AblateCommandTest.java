@@ -48,6 +48,10 @@ class AblateCommandTest {
         assertThat(v2.config().selection().kLifelong()).isEqualTo(96);
         assertThat(v2.provenance().trainingSteps()).isEqualTo(5);        // 300 examples (whole requests: 300) / 64
         assertThat(v2.provenance().dataSnapshot()).isNotBlank().isNotEqualTo("in-memory");
+        // the time range of the data, for retention and erasure audits (examples.json has it too)
+        assertThat(v2.provenance().notes()).containsKeys("data_from", "data_to");
+        assertThat(java.time.Instant.parse(v2.provenance().notes().get("data_from")))
+                .isBefore(java.time.Instant.parse(v2.provenance().notes().get("data_to")));
     }
 
     @Test

@@ -50,4 +50,18 @@ class EraseCommandTest {
         assertThat(CliRun.of("inspect", "user", "1", "--store", store.toString()).ok().out()).doesNotContain("unknown");
         assertThat(CliRun.of("erase", "--store", store.toString()).status()).isEqualTo(2); // no user given
     }
+
+    @Test
+    void listsTheExampleFilesHoldingAUser() throws IOException {
+        Path world = tmp.resolve("world");
+        CliRun.of("generate", "--users", "20", "--seed", "3", "--out", world.toString(), "--threads", "2").ok();
+        CliRun.of("examples", "--dataset", world.toString(), "--threads", "2").ok();
+
+        CliRun some = CliRun.of("erase", "--list-examples", world.toString(), "--user", "1").ok();
+        assertThat(some.out()).contains("hold these users", "train.lvx");
+        CliRun none = CliRun.of("erase", "--list-examples", world.toString(), "--user", "987654").ok();
+        assertThat(none.out()).contains("0 example file(s)");
+        // the build records the time range of its data
+        assertThat(Files.readString(world.resolve("examples/examples.json"))).contains("\"firstEventMs\"", "\"lastEventMs\"");
+    }
 }

@@ -36,11 +36,16 @@ import java.util.Map;
  * @param seconds            wall time of the whole build
  * @param examplesPerSecond  candidates (both files) per second of wall time
  * @param eventsPerSecond    events per second of wall time
+ * @param firstEventMs       the oldest event's time (epoch ms): with {@code lastEventMs}, the time range of the data
+ *                           these files were built from (what a retention or erasure audit asks); null in files
+ *                           written before it was recorded
+ * @param lastEventMs        the newest event's time (epoch ms), or null
  */
 public record BuildSummary(int formatVersion, String builderVersion, String snapshotId, String createdAt,
                            Selection selection, Limits limits, float quantizerClip, int maxNegatives,
                            long labelWindowMs, long splitTimeMs, long events, long users, int shards, int threads,
-                           SideSummary train, SideSummary eval, double seconds, double examplesPerSecond, double eventsPerSecond) {
+                           SideSummary train, SideSummary eval, double seconds, double examplesPerSecond, double eventsPerSecond,
+                           Long firstEventMs, Long lastEventMs) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The selection budgets (DESIGN §2); {@code lifelongRule} is nearest, most_recent or random. */

@@ -117,6 +117,21 @@ public final class ExampleBuilder {
      */
     public BuildSummary build(EventSource events, Path outputDir, boolean overwrite) {
         long start = System.nanoTime();
+        long[] range = {Long.MAX_VALUE, Long.MIN_VALUE}; // the events' time range, for examples.json
+        java.util.Iterator<Event> tracked = new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return events.hasNext();
+            }
+
+            @Override
+            public Event next() {
+                Event e = events.next();
+                range[0] = Math.min(range[0], e.timestampMs());
+                range[1] = Math.max(range[1], e.timestampMs());
+                return e;
+            }
+        };
         try (events; AtomicDirectory out = new AtomicDirectory(outputDir, overwrite)) {
             Path tmp = out.dir().resolve("tmp");
             Files.createDirectories(tmp);
@@ -125,13 +140,13 @@ public final class ExampleBuilder {
             ExampleFooter evalFooter;
             try (ExampleWriter train = new ExampleWriter(out.dir().resolve(ExampleFormat.TRAIN_FILE), config.header(ExampleHeader.Side.TRAIN));
                  ExampleWriter eval = new ExampleWriter(out.dir().resolve(ExampleFormat.EVAL_FILE), config.header(ExampleHeader.Side.EVAL))) {
-                r = write(events, tmp, train, eval);
+                r = write(tracked, tmp, train, eval);
                 trainFooter = train.finish();
                 evalFooter = eval.finish();
             }
             AtomicDirectory.deleteRecursively(tmp);
             double secs = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
-            BuildSummary summary = summary(r, trainFooter, evalFooter, secs);
+            BuildSummary summary = summary(r, trainFooter, evalFooter, secs, range);
             requireRequests(summary, events.file() != null ? events.file() : outputDir);
             summary.write(out.dir().resolve(ExampleFormat.SUMMARY_FILE));
             out.commit();
@@ -283,12 +298,13 @@ public final class ExampleBuilder {
         return depth;
     }
 
-    private BuildSummary summary(Result r, ExampleFooter train, ExampleFooter eval, double secs) {
+    private BuildSummary summary(Result r, ExampleFooter train, ExampleFooter eval, double secs, long[] range) {
         long examples = train.candidates() + eval.candidates();
         return new BuildSummary(ExampleFormat.VERSION, BUILDER_VERSION, config.snapshotId(), Instant.now().toString(),
                 BuildSummary.Selection.of(config.selection()), BuildSummary.Limits.of(config.limits()),
                 config.quantizerClip(), config.maxNegatives(), config.labelWindowMs(), config.splitTimeMs(), r.events(), r.users(),
                 r.shards(), config.threads(), BuildSummary.SideSummary.of(ExampleHeader.Side.TRAIN, train),
-                BuildSummary.SideSummary.of(ExampleHeader.Side.EVAL, eval), secs, examples / secs, r.events() / secs);
+                BuildSummary.SideSummary.of(ExampleHeader.Side.EVAL, eval), secs, examples / secs, r.events() / secs,
+                r.events() == 0 ? null : range[0], r.events() == 0 ? null : range[1]);
     }
 }

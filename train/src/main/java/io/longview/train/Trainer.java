@@ -83,6 +83,7 @@ public final class Trainer {
     private final Map<String, float[]> m2 = new LinkedHashMap<>();
     private State resumed;
     private ExampleHeader header;                            // of the data being trained on: checkpoint settings
+    private Path buildSummary;                               // examples.json of that data (its time range), or null
     private String codeVersion = codeVersionOfThisBuild();
     private double evalFraction = 1.0;
     private Evaluator.Evaluation lastEvaluation;
@@ -246,6 +247,8 @@ public final class Trainer {
     private TrainingReport train(List<RequestRecord> records, ExampleHeader header, Path evalFile, Path runDir, String dataName) {
         long start = System.nanoTime();
         this.header = header;
+        Path dataFile = dataName.endsWith(".lvx") ? Path.of(dataName) : evalFile;
+        this.buildSummary = dataFile == null ? null : dataFile.resolveSibling(io.longview.examples.ExampleFormat.SUMMARY_FILE);
         List<Double> stepLoss = new ArrayList<>();
         long evalNanos = 0;
         ModelConfig mc = model.config();
@@ -580,6 +583,14 @@ public final class Trainer {
                         "data", dataName));
         if (note != null) {
             p = p.withNote("selected_by", note);
+        }
+        // the time range of the data (examples.json beside the example file): what a retention or erasure audit asks
+        if (buildSummary != null && java.nio.file.Files.isRegularFile(buildSummary)) {
+            io.longview.examples.BuildSummary b = io.longview.examples.BuildSummary.read(buildSummary);
+            if (b.firstEventMs() != null && b.lastEventMs() != null) {
+                p = p.withNote("data_from", Instant.ofEpochMilli(b.firstEventMs()).toString())
+                        .withNote("data_to", Instant.ofEpochMilli(b.lastEventMs()).toString());
+            }
         }
         return CheckpointExport.toCheckpoint(model, builder.build(), p);
     }
