@@ -101,8 +101,10 @@ final class ExamplesCommand implements Callable<Integer> {
         String selection = "K_LL " + q.kLifelong() + " (" + q.lifelongRule() + "), r " + q.recent() + ", K_RT " + q.kRealtime() + ", K_imp " + q.kImpressions();
         System.out.printf(Locale.ROOT, "examples in %s (selection %s, split %s, label window %d ms)%n"
                         + "  train: %,d requests, %,d examples   eval: %,d requests, %,d examples%n"
-                        + "  %,d events of %,d users in %.1f s: %,.0f examples/s, %,.0f events/s%n",
+                        + "  %,d events of %,d users in %.1f s: %,.0f examples/s, %,.0f events/s; %s on disk, %.0f bytes per example%n",
                 dir, selection, Cli.time(s.splitTimeMs()), s.labelWindowMs(), s.train().requests(), s.train().examples(),
-                s.eval().requests(), s.eval().examples(), s.events(), s.users(), s.seconds(), s.examplesPerSecond(), s.eventsPerSecond());
+                s.eval().requests(), s.eval().examples(), s.events(), s.users(), s.seconds(), s.examplesPerSecond(), s.eventsPerSecond(),
+                Cli.size(s.train().bytes() + s.eval().bytes()),
+                s.examples() == 0 ? 0.0 : (double) (s.train().bytes() + s.eval().bytes()) / s.examples());
     }
 }

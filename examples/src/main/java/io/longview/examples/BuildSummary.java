@@ -72,17 +72,20 @@ public record BuildSummary(int formatVersion, String builderVersion, String snap
      * @param tokens     token-table entries
      * @param positives  per head name, positive candidates
      * @param labelRates per head name, the fraction of positive candidates
+     * @param bytes      the file's size
+     * @param bytesPerExample {@code bytes / examples} (0 without examples)
      */
     public record SideSummary(String file, long requests, long examples, long tokens, Map<String, Long> positives,
-                              Map<String, Double> labelRates) {
-        static SideSummary of(ExampleHeader.Side side, ExampleFooter f) {
+                              Map<String, Double> labelRates, long bytes, double bytesPerExample) {
+        static SideSummary of(ExampleHeader.Side side, ExampleFooter f, long bytes) {
             Map<String, Long> pos = new LinkedHashMap<>();
             Map<String, Double> rates = new LinkedHashMap<>();
             for (int h = 0; h < ExampleFormat.HEADS.size(); h++) {
                 pos.put(ExampleFormat.HEADS.get(h).name(), f.positives(h));
                 rates.put(ExampleFormat.HEADS.get(h).name(), f.labelRate(h));
             }
-            return new SideSummary(side.fileName(), f.requests(), f.candidates(), f.tokens(), pos, rates);
+            return new SideSummary(side.fileName(), f.requests(), f.candidates(), f.tokens(), pos, rates, bytes,
+                    f.candidates() == 0 ? 0 : (double) bytes / f.candidates());
         }
     }
 

@@ -146,7 +146,8 @@ public final class ExampleBuilder {
             }
             AtomicDirectory.deleteRecursively(tmp);
             double secs = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
-            BuildSummary summary = summary(r, trainFooter, evalFooter, secs, range);
+            BuildSummary summary = summary(r, trainFooter, evalFooter, secs, range,
+                    Files.size(out.dir().resolve(ExampleFormat.TRAIN_FILE)), Files.size(out.dir().resolve(ExampleFormat.EVAL_FILE)));
             requireRequests(summary, events.file() != null ? events.file() : outputDir);
             summary.write(out.dir().resolve(ExampleFormat.SUMMARY_FILE));
             out.commit();
@@ -298,13 +299,13 @@ public final class ExampleBuilder {
         return depth;
     }
 
-    private BuildSummary summary(Result r, ExampleFooter train, ExampleFooter eval, double secs, long[] range) {
+    private BuildSummary summary(Result r, ExampleFooter train, ExampleFooter eval, double secs, long[] range, long trainBytes, long evalBytes) {
         long examples = train.candidates() + eval.candidates();
         return new BuildSummary(ExampleFormat.VERSION, BUILDER_VERSION, config.snapshotId(), Instant.now().toString(),
                 BuildSummary.Selection.of(config.selection()), BuildSummary.Limits.of(config.limits()),
                 config.quantizerClip(), config.maxNegatives(), config.labelWindowMs(), config.splitTimeMs(), r.events(), r.users(),
-                r.shards(), config.threads(), BuildSummary.SideSummary.of(ExampleHeader.Side.TRAIN, train),
-                BuildSummary.SideSummary.of(ExampleHeader.Side.EVAL, eval), secs, examples / secs, r.events() / secs,
+                r.shards(), config.threads(), BuildSummary.SideSummary.of(ExampleHeader.Side.TRAIN, train, trainBytes),
+                BuildSummary.SideSummary.of(ExampleHeader.Side.EVAL, eval, evalBytes), secs, examples / secs, r.events() / secs,
                 r.events() == 0 ? null : range[0], r.events() == 0 ? null : range[1]);
     }
 }

@@ -53,8 +53,26 @@ import java.util.Locale;
  *    string builderVersion  the code that built them
  * </pre>
  *
- * <h2>Request record</h2> (offsets from the record start; {@code G} negatives, {@code T} tokens, {@code C}
- * candidates, {@code S} = Σ selected counts)
+ * <h2>Request record on disk (version 2)</h2>
+ * <pre>
+ *  0 i32  marker           {@link #REQUEST_MARKER}, the bytes "RQST"
+ *  4 i32  length           bytes of the whole record, these 8 included
+ *  8      compact request  ({@link CompactRecords}); varint = LEB128, zigzag for signed values:
+ *         i64 requestId; varint userId (zigzag), t (zigzag); varint |S_RT|, |S_LL|, |S_imp|, G, T, C
+ *         G × itemRef                               NAL negatives, newest first
+ *         T × (varint ts − previous ts (zigzag; the first from t), itemRef, u8 actions, u8 surface &lt;&lt; 2 | part)
+ *         C × candidateRef
+ *         u8[C] labels; varint[C] selected counts n_j
+ *         for each candidate, n_j × varint gap (index − previous index − 1; the first from −1)
+ *  itemRef      := varint i: entry i of the file's item table; i = its size: a new entry follows,
+ *                  varint itemId (zigzag) + i8[32] quantized embedding
+ *  candidateRef := the same over the candidate table, whose entries hold f32[32] float embeddings
+ * </pre>
+ * The tables belong to the file: entries are added in file order, so a reader rebuilds them as it streams (memory:
+ * the distinct items of the file). A decoded record has the in-memory layout below ({@link RequestRecord}).
+ *
+ * <h2>Request record in memory</h2> (the on-disk layout of version 1; offsets from the record start; {@code G}
+ * negatives, {@code T} tokens, {@code C} candidates, {@code S} = Σ selected counts)
  * <pre>
  *  0 i32  marker           {@link #REQUEST_MARKER}, the bytes "RQST"
  *  4 i32  length           bytes of the whole record = {@link #requestLength(int, int, int, int)}
@@ -97,13 +115,14 @@ import java.util.Locale;
  * 60 i32  magic            {@link #MAGIC} again
  * </pre>
  *
- * <h2>Versions</h2> Version 1 is the only one so far; a reader accepts {@link #MIN_VERSION}..{@link #VERSION}
- * and keeps accepting old versions (a golden v1 file lives in the test resources).
+ * <h2>Versions</h2> Version 2 (compact records with item tables; about 10x smaller than version 1) is written and
+ * read. Version 1 stored the in-memory layout on disk (62 bytes per token); a reader recognises it and says how to
+ * rebuild it (a golden v1 file in the test resources checks that).
  */
 public final class ExampleFormat {
     public static final int MAGIC = fourCc("LVEX");
-    public static final int VERSION = 1;
-    public static final int MIN_VERSION = 1;
+    public static final int VERSION = 2;
+    public static final int MIN_VERSION = 2;
     public static final int REQUEST_MARKER = fourCc("RQST");
     public static final int END_MARKER = fourCc("END.");
     public static final int EMBEDDING_DIM = Token.EMBEDDING_DIM;
@@ -397,6 +416,11 @@ public final class ExampleFormat {
             throw new IllegalArgumentException("not a Longview example file: magic " + hex(magic) + ", expected " + hex(MAGIC) + " (\"LVEX\")");
         }
         int version = getInt(b, H_VERSION);
+        if (version == 1) {
+            throw new IllegalArgumentException("example format version 1, the uncompact format of earlier Longview releases; "
+                    + "this Longview reads version " + VERSION + " (about 10x smaller): rebuild the examples with "
+                    + "'longview examples --dataset DIR --force'");
+        }
         if (version < MIN_VERSION || version > VERSION) {
             throw new IllegalArgumentException("example format version " + version + ", this Longview reads versions "
                     + MIN_VERSION + ".." + VERSION + (version > VERSION ? " (written by a newer Longview?)" : ""));

@@ -48,6 +48,7 @@ public final class ExampleReader implements Iterator<RequestRecord>, AutoCloseab
     private final long[] positives = new long[ExampleFormat.HEADS.size()];
     private RequestRecord next;
     private ExampleFooter footer;
+    private final CompactRecords compact = new CompactRecords();
 
     private ExampleReader(Path file) {
         this.file = file;
@@ -122,9 +123,9 @@ public final class ExampleReader implements Iterator<RequestRecord>, AutoCloseab
                     + " after " + requests + " requests, expected " + ExampleFormat.hex(ExampleFormat.REQUEST_MARKER)
                     + " (request) or " + ExampleFormat.hex(ExampleFormat.END_MARKER) + " (end)");
         }
-        if (length < ExampleFormat.REQUEST_FIXED_LENGTH || length > ExampleFormat.MAX_RECORD_LENGTH) {
+        if (length < 8 + 8 || length > ExampleFormat.MAX_RECORD_LENGTH) {
             throw new InputException(file, 0, "request " + requests + " at byte " + offset + " has length " + length
-                    + ", expected " + ExampleFormat.REQUEST_FIXED_LENGTH + ".." + ExampleFormat.MAX_RECORD_LENGTH);
+                    + ", expected " + (8 + 8) + ".." + ExampleFormat.MAX_RECORD_LENGTH + ": the file is corrupt");
         }
         byte[] rec = new byte[length];
         System.arraycopy(prefix, 0, rec, 0, 8);
@@ -134,7 +135,8 @@ public final class ExampleReader implements Iterator<RequestRecord>, AutoCloseab
                     + (8 + Math.max(n, 0)) + " of its " + length + " bytes, and the end marker is missing; was the writer interrupted?");
         }
         long at = offset;
-        RequestRecord r = check(() -> new RequestRecord(rec, header), "request " + requests + " at byte " + at);
+        RequestRecord r = check(() -> new RequestRecord(compact.decode(rec, 8, length), header),
+                "request " + requests + " at byte " + at + " (the file is corrupt)");
         crc.update(rec);
         offset += length;
         requests++;

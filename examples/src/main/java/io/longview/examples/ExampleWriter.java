@@ -14,7 +14,9 @@ import java.util.zip.CRC32C;
  * file without its end marker, which every reader rejects as truncated: an interrupted build never passes for a
  * complete one.
  *
- * <p>Every record is checked ({@link ExampleFormat#checkRequest}) before it is written. Not thread-safe.
+ * <p>Records come in the in-memory layout ({@link RequestEncoder}); every one is checked
+ * ({@link ExampleFormat#checkRequest}), then written in the compact encoding of version 2 ({@link CompactRecords}).
+ * Not thread-safe.
  */
 public final class ExampleWriter implements AutoCloseable {
     private final Path file;
@@ -27,6 +29,9 @@ public final class ExampleWriter implements AutoCloseable {
     private final long[] positives = new long[ExampleFormat.HEADS.size()];
     private boolean finished;
     private boolean closed;
+    private final CompactRecords compact = new CompactRecords();
+    private final byte[] frame = new byte[8];
+    private long bytes;
 
     /** Creates (or replaces) {@code file} and writes the header. */
     public ExampleWriter(Path file, ExampleHeader header) {
@@ -70,7 +75,11 @@ public final class ExampleWriter implements AutoCloseable {
                 }
             }
         }
-        emit(record, 0, length);
+        int n = compact.encode(record);
+        ExampleFormat.putInt(frame, 0, ExampleFormat.REQUEST_MARKER);
+        ExampleFormat.putInt(frame, 4, 8 + n);
+        emit(frame, 0, 8);
+        emit(compact.buffer(), 0, n);
         requests++;
         candidates += c;
         tokens += t;
@@ -120,8 +129,14 @@ public final class ExampleWriter implements AutoCloseable {
         }
     }
 
+    /** Bytes written so far (header and records). */
+    public long bytesWritten() {
+        return bytes;
+    }
+
     private void emit(byte[] b, int off, int len) {
         int n = len < 0 ? b.length : len;
+        bytes += n;
         crc.update(b, off, n);
         try {
             out.write(b, off, n);

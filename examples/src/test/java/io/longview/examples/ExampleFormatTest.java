@@ -207,14 +207,20 @@ class ExampleFormatTest {
         Files.write(m, magic);
         assertThatThrownBy(() -> ExampleReader.open(m)).isInstanceOf(InputException.class)
                 .hasMessageContaining("not a Longview example file").hasMessageContaining("0x12345678").hasMessageContaining("0x5845564c");
-        for (int v : new int[]{0, 2, 99}) {
+        for (int v : new int[]{0, 3, 99}) {
             byte[] version = all.clone();
             ExampleFormat.putInt(version, ExampleFormat.H_VERSION, v);
             Path p = tmp.resolve("v" + v + ".lvx");
             Files.write(p, version);
             assertThatThrownBy(() -> ExampleReader.open(p)).isInstanceOf(InputException.class)
-                    .hasMessageContaining("example format version " + v).hasMessageContaining("reads versions 1..1");
+                    .hasMessageContaining("example format version " + v).hasMessageContaining("reads versions 2..2");
         }
+        byte[] v1 = all.clone();
+        ExampleFormat.putInt(v1, ExampleFormat.H_VERSION, 1);
+        Path old = tmp.resolve("v1.lvx");
+        Files.write(old, v1);
+        assertThatThrownBy(() -> ExampleReader.open(old)).isInstanceOf(InputException.class)
+                .hasMessageContainingAll("version 1", "rebuild", "longview examples --dataset");
     }
 
     @Test
@@ -241,11 +247,12 @@ class ExampleFormatTest {
         int footer = all.length - ExampleFormat.FOOTER_LENGTH;
 
         byte[] flipped = all.clone();
-        flipped[header + ExampleFormat.R_USER_ID] ^= 1; // a bit of a user id: consistent record, wrong checksum
+        flipped[header + 8] ^= 1; // a bit of the request id (fixed 8 bytes after the record's marker and length): consistent record, wrong checksum
         assertThatThrownBy(() -> ExampleBuilderTest.readAll(write("flip.lvx", flipped))).hasMessageContaining("checksum").hasMessageContaining("corrupt");
 
         byte[] count = all.clone();
-        ExampleFormat.putInt(count, header + ExampleFormat.R_CANDIDATE_COUNT, ExampleFormat.getInt(all, header + ExampleFormat.R_CANDIDATE_COUNT) + 1);
+        // one byte too long: the record takes the next one's first byte, which its decoding finds after its last field
+        ExampleFormat.putInt(count, header + 4, ExampleFormat.getInt(all, header + 4) + 1);
         assertThatThrownBy(() -> ExampleBuilderTest.readAll(write("count.lvx", count))).isInstanceOf(InputException.class)
                 .hasMessageContaining("request 0 at byte " + header);
 

@@ -18,15 +18,18 @@ import java.util.List;
 import static io.longview.examples.RandomLogs.MINUTE;
 import static io.longview.examples.RandomLogs.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Version-1 example files in {@code src/test/resources/golden/} stay readable, and today's builder still writes them
- * byte for byte. Re-create them (only for a deliberate format change, with a new version) with
- * {@code -Dlongview.writeGolden=true}.
+ * Version-2 example files in {@code src/test/resources/golden/v2/} read with the values their log defines, and
+ * today's builder still writes them byte for byte; re-create them (only for a deliberate format change, with a new
+ * version) with {@code -Dlongview.writeGolden=true}. The version-1 files of {@code golden/v1/} (the earlier, uncompact
+ * format) are recognised and refused with how to rebuild them.
  */
 class GoldenExampleFileTest {
-    static final Path GOLDEN = Path.of("src/test/resources/golden");
+    static final Path GOLDEN = Path.of("src/test/resources/golden/v2");
+    static final Path GOLDEN_V1 = Path.of("src/test/resources/golden/v1");
     static final long SPLIT = T0 + 60 * MINUTE;
 
     @TempDir
@@ -59,18 +62,18 @@ class GoldenExampleFileTest {
     }
 
     static ExampleBuilderConfig config() {
-        return ExampleBuilderConfig.DEFAULT.withSplitTimeMs(SPLIT).withSnapshotId("golden-v1");
+        return ExampleBuilderConfig.DEFAULT.withSplitTimeMs(SPLIT).withSnapshotId("golden-v2");
     }
 
     @Test
-    void theGoldenV1FilesReadWithTheValuesTheLogDefines() {
+    void theGoldenFilesReadWithTheValuesTheLogDefines() {
         Path dir = golden();
         List<RequestRecord> train = ExampleBuilderTest.readAll(dir.resolve("train.lvx"));
         List<RequestRecord> eval = ExampleBuilderTest.readAll(dir.resolve("eval.lvx"));
         ExampleReader.Summary s = ExampleReader.summary(dir.resolve("train.lvx"));
-        assertThat(s.header().version()).isEqualTo(1);
+        assertThat(s.header().version()).isEqualTo(2);
         assertThat(s.header().selection()).isEqualTo(SelectionConfig.DEFAULT);
-        assertThat(s.header().snapshotId()).isEqualTo("golden-v1");
+        assertThat(s.header().snapshotId()).isEqualTo("golden-v2");
         assertThat(s.header().splitTimeMs()).isEqualTo(SPLIT);
 
         assertThat(train).extracting(RequestRecord::userId).containsExactlyInAnyOrder(1L, 2L);
@@ -104,6 +107,14 @@ class GoldenExampleFileTest {
                 org.assertj.core.groups.Tuple.tuple(1000L, (byte) (Actions.SAVE | Actions.IMPRESSION), T0 + 1000),
                 org.assertj.core.groups.Tuple.tuple(1002L, (byte) (Actions.HIDE | Actions.IMPRESSION), T0 + 2000));
         assertThat(e.tokenPart(0)).isEqualTo(SequencePart.REALTIME);
+    }
+
+    @Test
+    void aVersion1FileIsRefusedWithHowToRebuildIt() {
+        for (String f : List.of("train.lvx", "eval.lvx")) {
+            assertThatThrownBy(() -> ExampleReader.open(GOLDEN_V1.resolve(f))).isInstanceOf(io.longview.core.io.InputException.class)
+                    .hasMessageContainingAll(f, "version 1", "longview examples --dataset");
+        }
     }
 
     @Test
