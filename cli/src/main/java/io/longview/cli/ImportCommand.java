@@ -124,8 +124,20 @@ final class ImportCommand {
                     .overwrite(force).compressEvents(gzip).progress(true);
             try {
                 b.dialect(EventLogDialect.parse(columns, timestampUnit, actionMap)).requests(RequestMode.parse(requests));
-                b.sessions(new SessionRule(Cli.parseDurationMs(sessionGap), sessionMaxEvents, Cli.parseDurationMs(sessionMaxDuration)))
-                        .negativeRatio(negativeRatio);
+                long gap = Cli.parseDurationMs(sessionGap);
+                long duration = Cli.parseDurationMs(sessionMaxDuration);
+                if (gap <= 0 || duration <= 0 || sessionMaxEvents < 1) {
+                    throw new IllegalArgumentException("--session-gap (" + sessionGap + "), --session-max-duration (" + sessionMaxDuration
+                            + ") and --session-max-events (" + sessionMaxEvents + ") must be positive");
+                }
+                if (gap >= duration) {
+                    throw new IllegalArgumentException("--session-gap " + sessionGap + " is not shorter than --session-max-duration "
+                            + sessionMaxDuration + ": the gap would never cut a session");
+                }
+                if (!(negativeRatio >= 0 && negativeRatio <= 1000)) {
+                    throw new IllegalArgumentException("--negative-ratio " + negativeRatio + " must be in [0, 1000]");
+                }
+                b.sessions(new SessionRule(gap, sessionMaxEvents, duration)).negativeRatio(negativeRatio);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage(), e);
             }

@@ -92,7 +92,11 @@ class RawLogPipelineTest {
         CliRun badGap = CliRun.of("import", "csv", "--events", log.toString(), "--out", tmp.resolve("y").toString(), "--requests", "sessions",
                 "--session-max-events", "0");
         assertThat(badGap.status()).isEqualTo(2);
-        assertThat(badGap.err()).contains("maxEvents 0");
+        assertThat(badGap.err()).contains("--session-max-events (0)");
         assertThat(tmp.resolve("y")).doesNotExist();
+        CliRun gapTooLong = CliRun.of("import", "csv", "--events", log.toString(), "--out", tmp.resolve("z").toString(), "--requests", "sessions",
+                "--session-gap", "2h", "--session-max-duration", "1h");
+        assertThat(gapTooLong.status()).isEqualTo(2);
+        assertThat(gapTooLong.err()).contains("--session-gap 2h is not shorter than --session-max-duration 1h");
     }
 }
