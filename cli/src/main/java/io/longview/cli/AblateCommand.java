@@ -1,5 +1,6 @@
 package io.longview.cli;
 
+import io.longview.core.io.InputException;
 import io.longview.train.TrainerConfig;
 import io.longview.train.ablation.AblationBudget;
 import io.longview.train.ablation.AblationData;
@@ -81,10 +82,10 @@ final class AblateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!Files.isDirectory(dataset)) {
-            throw new IllegalArgumentException("no dataset directory " + dataset);
+            throw new InputException(Cli.abs(dataset), 0, "no dataset directory there");
         }
         if (maxTrainExamples < 0 || maxSteps < 0 || evalEvery < 0 || logEvery < 0) {
-            throw new IllegalArgumentException("--max-train-examples, --max-steps, --eval-every and --log-every must be ≥ 0");
+            throw new InputException("--max-train-examples, --max-steps, --eval-every and --log-every must be ≥ 0");
         }
         if (heads.isEmpty() || heads.stream().distinct().count() != heads.size()
                 || !io.longview.train.ModelConfig.DEFAULT.heads().containsAll(heads)) {
@@ -95,9 +96,9 @@ final class AblateCommand implements Callable<Integer> {
         List<AblationRow> ladder = AblationLadder.select(base, rows.toArray(String[]::new));
         Path runDir = run != null ? run : Path.of("runs", "ablate-" + dataset.toAbsolutePath().normalize().getFileName() + "-"
                 + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        TrainerConfig tc = TrainerConfig.defaults(base.heads().size()).withBatchSize(batchSize)
-                .withEpochs(epochs).withLearningRate(learningRate).withWarmupSteps(warmup).withLogEverySteps(logEvery);
-        AblationBudget budget = new AblationBudget(tc, maxSteps, maxTrainExamples, evalEvery, 512, evalFraction);
+        AblationBudget budget = Cli.fromOptions(() -> new AblationBudget(TrainerConfig.defaults(base.heads().size())
+                .withBatchSize(batchSize).withEpochs(epochs).withLearningRate(learningRate).withWarmupSteps(warmup).withLogEverySteps(logEvery),
+                maxSteps, maxTrainExamples, evalEvery, 512, evalFraction));
         AblationResult result = run(dataset, examples, runDir, ladder, seed, budget, System.out);
         printSummary(result, runDir, System.out);
         return 0;

@@ -1,5 +1,8 @@
 package io.longview.cli;
 
+import io.longview.core.io.InputException;
+import io.longview.serve.AccessPolicy;
+
 import io.longview.bench.RankBenchmark;
 import io.longview.store.StoreBenchmark;
 import picocli.CommandLine.Command;
@@ -78,7 +81,7 @@ final class BenchCommand {
         @Override
         public Integer call() {
             if (checkpoint != null && !Files.isRegularFile(checkpoint)) {
-                throw new IllegalArgumentException("no checkpoint file at " + Cli.abs(checkpoint));
+                throw new InputException(Cli.abs(checkpoint), 0, "no checkpoint file there");
             }
             RankBenchmark.Config config = new RankBenchmark.Config(candidates, history, realtime, impressions, iterations, warmup,
                     naiveIterations, threads == null ? Runtime.getRuntime().availableProcessors() : threads, paths, cellSeconds, seed,
@@ -131,15 +134,47 @@ final class BenchCommand {
         @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
         long seed;
 
+        @Option(names = "--server-warmup", defaultValue = "10s", description = "warm-up of the server it starts, before /readyz (default ${DEFAULT-VALUE}; 0 for none)")
+        String serverWarmup;
+
+        @Option(names = "--deadline-ms", defaultValue = "500", description = "rank deadline of the server it starts (default ${DEFAULT-VALUE})")
+        int deadlineMs;
+
+        @Option(names = "--soak", description = "one long cell (first --candidates and --clients, for --duration) sampling the server's RSS, heap and buffers; implied by --reload-every")
+        boolean soak;
+
+        @Option(names = "--reload-every", description = "in a soak, POST /admin/reload this often (e.g. 60s)")
+        String reloadEvery;
+
+        @Option(names = "--sample-every", defaultValue = "10s", description = "in a soak, memory sampling interval (default ${DEFAULT-VALUE})")
+        String sampleEvery;
+
+        @Option(names = "--token-file", description = "bearer token to send (for a --url server started with --token-file)")
+        Path tokenFile;
+
         @Override
         public Integer call() {
             if (checkpoint != null && !Files.isRegularFile(checkpoint)) {
-                throw new IllegalArgumentException("no checkpoint file at " + Cli.abs(checkpoint));
+                throw new InputException(Cli.abs(checkpoint), 0, "no checkpoint file there");
             }
-            io.longview.serve.bench.LoadGenerator.Config config = new io.longview.serve.bench.LoadGenerator.Config(url, checkpoint,
+            java.time.Duration reload = reloadEvery == null ? null : java.time.Duration.ofMillis(Cli.parseDurationMs(reloadEvery));
+            String token = null;
+            if (tokenFile != null) {
+                // read once here; the generator sends it with every request
+                Cli.fromOptions(() -> AccessPolicy.digestOfTokenFile(tokenFile)); // checks it (never prints it)
+                try {
+                    token = Files.readString(tokenFile).strip();
+                } catch (java.io.IOException e) {
+                    throw new InputException(tokenFile, 0, "cannot read the token file", e);
+                }
+            }
+            String tokenText = token;
+            io.longview.serve.bench.LoadGenerator.Config config = Cli.fromOptions(() -> new io.longview.serve.bench.LoadGenerator.Config(url, checkpoint,
                     candidates, clients, java.time.Duration.ofMillis(Cli.parseDurationMs(warmup)),
                     java.time.Duration.ofMillis(Cli.parseDurationMs(duration)), users, items, eventsPerUser,
-                    engineThreads == null ? Runtime.getRuntime().availableProcessors() : engineThreads, seed);
+                    engineThreads == null ? Runtime.getRuntime().availableProcessors() : engineThreads, seed,
+                    java.time.Duration.ofMillis(Cli.parseDurationMs(serverWarmup)), deadlineMs, soak || reload != null, reload,
+                    java.time.Duration.ofMillis(Cli.parseDurationMs(sampleEvery)), tokenText));
             io.longview.serve.bench.LoadGenerator.Result r = io.longview.serve.bench.LoadGenerator.run(config, System.err);
             System.out.println(r.markdown());
             if (r.errors() > 0) {

@@ -1,5 +1,7 @@
 package io.longview.cli;
 
+import io.longview.core.io.InputException;
+
 import io.longview.core.io.Progress;
 
 import java.nio.file.Path;
@@ -17,6 +19,26 @@ final class Cli {
      * Parses a point in time: epoch milliseconds, or an ISO-8601 instant ({@code 2024-10-01T00:00:00Z}) or date
      * ({@code 2024-10-01}, midnight UTC).
      */
+    /**
+     * Runs {@code build}, which turns option values into a configuration: an {@link IllegalArgumentException} from a
+     * config's checks is then the user's mistake and becomes an {@link InputException} (exit 2, one line). Use it only
+     * around such code, so that an IllegalArgumentException anywhere else keeps its stack trace (a bug).
+     */
+    static <T> T fromOptions(java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage());
+        }
+    }
+
+    /** Refuses an existing output without {@code --force}, before any work (the writers check again, as a bug guard). */
+    static void refuseExisting(Path out, boolean force) {
+        if (!force && java.nio.file.Files.exists(out)) {
+            throw new InputException(abs(out), 0, "exists already (use --force to replace it)");
+        }
+    }
+
     static long parseTime(String text) {
         String s = text.trim();
         if (s.matches("\\d+")) {
@@ -28,7 +50,7 @@ final class Cli {
             }
             return Instant.parse(s).toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("cannot read time '" + text + "': expected epoch ms, 2024-10-01 or 2024-10-01T12:00:00Z");
+            throw new InputException("cannot read time '" + text + "': expected epoch ms, 2024-10-01 or 2024-10-01T12:00:00Z");
         }
     }
 
@@ -52,7 +74,7 @@ final class Cli {
                 default -> throw new NumberFormatException();
             };
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cannot read duration '" + text + "': expected e.g. 500ms, 30s, 10m, 2h, 1d");
+            throw new InputException("cannot read duration '" + text + "': expected e.g. 500ms, 30s, 10m, 2h, 1d");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.longview.cli;
 
+import io.longview.core.io.InputException;
 import io.longview.core.io.Progress;
 import io.longview.core.model.InMemoryItemEmbeddings;
 import io.longview.core.select.SelectionConfig;
@@ -69,23 +70,27 @@ final class ExamplesCommand implements Callable<Integer> {
     public Integer call() {
         DatasetLayout layout = new DatasetLayout(dataset);
         DatasetManifest manifest = DatasetManifest.read(layout.manifest());
-        ExampleBuilderConfig config = ExampleBuilderConfig.fromManifest(manifest)
-                .withSelection(new SelectionConfig(kLifelong, recent, kRealtime, kImpressions, rule))
-                .withThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-        if (splitTime != null) {
-            config = config.withSplitTimeMs(Cli.parseTime(splitTime));
-        }
-        if (labelWindow != null) {
-            config = config.withLabelWindowMs(Cli.parseDurationMs(labelWindow));
-        }
+        ExampleBuilderConfig config = Cli.fromOptions(() -> {
+            ExampleBuilderConfig c = ExampleBuilderConfig.fromManifest(manifest)
+                    .withSelection(new SelectionConfig(kLifelong, recent, kRealtime, kImpressions, rule))
+                    .withThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+            if (splitTime != null) {
+                c = c.withSplitTimeMs(Cli.parseTime(splitTime));
+            }
+            if (labelWindow != null) {
+                c = c.withLabelWindowMs(Cli.parseDurationMs(labelWindow));
+            }
+            return c;
+        });
         InMemoryItemEmbeddings items = ItemFileReader.read(layout.items());
         Path dir = out != null ? out : dataset.resolve("examples");
+        Cli.refuseExisting(dir, force);
         BuildSummary s;
         if (store == null) {
             s = new ExampleBuilder(config, items).withProgress(Progress::new).build(EventSources.open(layout.events()), dir, force);
         } else {
             if (!Files.isDirectory(store)) {
-                throw new IllegalArgumentException("no store at " + store);
+                throw new InputException(Cli.abs(store), 0, "no store there");
             }
             try (SequenceStore st = RocksSequenceStore.open(store, StoreOptions.defaults().withReadOnly(true).withCreateIfMissing(false))) {
                 s = new ExampleBuilder(config.withLimits(st.limits()).withQuantizerClip(st.quantizer().clip()), items, new StoreHistoryProvider(st))

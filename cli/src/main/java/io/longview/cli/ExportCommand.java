@@ -1,5 +1,6 @@
 package io.longview.cli;
 
+import io.longview.core.io.InputException;
 import io.longview.core.checkpoint.Checkpoint;
 import io.longview.core.checkpoint.CheckpointReader;
 import io.longview.export.onnx.OnnxExporter;
@@ -30,10 +31,10 @@ final class ExportCommand {
         @Override
         public Integer call() {
             if (!Files.isRegularFile(checkpoint)) {
-                throw new IllegalArgumentException("no checkpoint file at " + Cli.abs(checkpoint));
+                throw new InputException(Cli.abs(checkpoint), 0, "no checkpoint file there");
             }
             if (Files.isDirectory(out)) {
-                throw new IllegalArgumentException(out + " is a directory; --out names the ONNX file to write");
+                throw new InputException(Cli.abs(out), 0, "is a directory; --out names the ONNX file to write");
             }
             Checkpoint ck = CheckpointReader.read(checkpoint);
             OnnxExporter.write(ck, out);

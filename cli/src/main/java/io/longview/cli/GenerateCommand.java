@@ -35,8 +35,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        WorldConfig config = WorldConfig.defaults().withUsers(users).withSeed(seed).withGzipEvents(gzip);
+        WorldConfig config = Cli.fromOptions(() -> WorldConfig.defaults().withUsers(users).withSeed(seed).withGzipEvents(gzip));
         Path dir = out != null ? out : Path.of("runs", "synthetic-" + users);
+        Cli.refuseExisting(dir, force);
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         GenerationSummary s;
         try (Progress p = Cli.progress("users", users)) {

@@ -63,11 +63,15 @@ final class ImportCommand {
 
         @Override
         public Integer call() {
-            MovieLensImporter.Builder b = MovieLensImporter.builder(dir, out).seed(seed).negativeRatio(negativeRatio)
-                    .overwrite(force).compressEvents(gzip).progress(true);
-            if (splitTime != null) {
-                b.splitTimeMs(Cli.parseTime(splitTime));
-            }
+            Cli.refuseExisting(out, force);
+            MovieLensImporter.Builder b = Cli.fromOptions(() -> {
+                MovieLensImporter.Builder x = MovieLensImporter.builder(dir, out).seed(seed).negativeRatio(negativeRatio)
+                        .overwrite(force).compressEvents(gzip).progress(true);
+                if (splitTime != null) {
+                    x.splitTimeMs(Cli.parseTime(splitTime));
+                }
+                return x;
+            });
             print(b.run());
             return 0;
         }
@@ -120,8 +124,18 @@ final class ImportCommand {
 
         @Override
         public Integer call() {
-            EventLogImporter.Builder b = EventLogImporter.builder(events, out).eventsFormat(format()).seed(seed)
-                    .overwrite(force).compressEvents(gzip).progress(true);
+            Cli.refuseExisting(out, force);
+            EventLogImporter.Builder b = Cli.fromOptions(() -> {
+                EventLogImporter.Builder x = EventLogImporter.builder(events, out).eventsFormat(format()).seed(seed)
+                        .overwrite(force).compressEvents(gzip).progress(true);
+                if (items != null) {
+                    x.items(items);
+                }
+                if (splitTime != null) {
+                    x.splitTimeMs(Cli.parseTime(splitTime));
+                }
+                return x;
+            });
             try {
                 b.dialect(EventLogDialect.parse(columns, timestampUnit, actionMap)).requests(RequestMode.parse(requests));
                 long gap = Cli.parseDurationMs(sessionGap);
@@ -140,12 +154,6 @@ final class ImportCommand {
                 b.sessions(new SessionRule(gap, sessionMaxEvents, duration)).negativeRatio(negativeRatio);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-            }
-            if (items != null) {
-                b.items(items);
-            }
-            if (splitTime != null) {
-                b.splitTimeMs(Cli.parseTime(splitTime));
             }
             ImportResult r = b.run();
             print(r);

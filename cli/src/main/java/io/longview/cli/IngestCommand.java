@@ -71,7 +71,7 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be ≥ 1, got " + batch);
+            throw new InputException("--batch must be ≥ 1, got " + batch);
         }
         Path events;
         Path items;
@@ -85,7 +85,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         for (Path p : List.of(events, items)) {
             if (!Files.isRegularFile(p)) {
-                throw new IllegalArgumentException("no such file: " + p);
+                throw new InputException(Cli.abs(p), 0, "no such file");
             }
         }
         InMemoryItemEmbeddings catalog = ItemFileReader.read(items);

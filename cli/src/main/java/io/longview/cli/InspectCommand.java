@@ -1,5 +1,6 @@
 package io.longview.cli;
 
+import io.longview.core.io.InputException;
 import io.longview.core.model.Actions;
 import io.longview.core.model.Surfaces;
 import io.longview.core.model.TokenSequence;
@@ -38,7 +39,7 @@ final class InspectCommand {
         @Override
         public Integer call() {
             if (!Files.isDirectory(store)) {
-                throw new IllegalArgumentException("no store at " + store + " (create one with 'longview ingest')");
+                throw new InputException(Cli.abs(store), 0, "no store there (create one with 'longview ingest')");
             }
             try (SequenceStore s = RocksSequenceStore.open(store, StoreOptions.defaults().withReadOnly(true).withCreateIfMissing(false))) {
                 long t0 = System.nanoTime();

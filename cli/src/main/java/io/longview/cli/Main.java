@@ -39,10 +39,17 @@ public final class Main {
         return cl.execute(args);
     }
 
+    /**
+     * Whether a command's exception is the user's to fix (one line, exit 2) rather than a bug (stack trace, exit 1).
+     * Decided where the error happens: commands throw {@link InputException} for bad input and option values (see
+     * {@link Cli#fromOptions}); an {@link IllegalArgumentException} or {@link IllegalStateException} reaching here is a
+     * bug. Picocli's own parameter errors (unknown option, bad number) are exit 2 before any command runs.
+     */
     static boolean isUserError(Throwable ex) {
-        // StoreException: not a store, locked by another process, newer format, corrupt: all things a user must fix
-        return ex instanceof InputException || ex instanceof StoreException || ex instanceof IllegalArgumentException
-                || ex instanceof UncheckedIOException || ex instanceof java.nio.file.NoSuchFileException;
+        // StoreException: not a store, locked by another process, newer format, corrupt: all things a user must fix;
+        // an I/O failure (disk full, permission denied, missing file) is the environment's, not a bug in the code
+        return ex instanceof InputException || ex instanceof StoreException || ex instanceof UncheckedIOException
+                || ex instanceof java.nio.file.NoSuchFileException;
     }
 
     /** The version from the jar manifest, or "dev" when run from classes. */

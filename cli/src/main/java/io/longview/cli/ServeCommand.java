@@ -1,6 +1,7 @@
 package io.longview.cli;
 
 import io.longview.serve.LongviewServer;
+import io.longview.core.io.InputException;
 import io.longview.serve.AccessPolicy;
 import io.longview.serve.ServeConfig;
 import io.longview.store.RocksSequenceStore;
@@ -78,27 +79,40 @@ final class ServeCommand implements Callable<Integer> {
             + "not stored, and a pass every hour removes tokens that aged out (default: keep until the caps evict them)")
     Integer retentionDays;
 
+    @Option(names = "--deadline-ms", defaultValue = "500", description = "a rank request's budget in ms: one that cannot start "
+            + "within it gets 503 + Retry-After; a request's deadline_ms may lower it (default ${DEFAULT-VALUE})")
+    int deadlineMs;
+
+    @Option(names = "--warmup", defaultValue = "10s", description = "longest warm-up (synthetic rank requests) before /readyz "
+            + "turns 200, and before a reloaded model is swapped in; 0 for none (default ${DEFAULT-VALUE})")
+    String warmup;
+
     @Option(names = "--no-fsync", description = "acknowledge event writes once written to the OS (survives a process crash, not a power loss)")
     boolean noFsync;
 
     @Override
     public Integer call() throws InterruptedException {
         if (!Files.isRegularFile(checkpoint)) {
-            throw new IllegalArgumentException("no checkpoint file at " + Cli.abs(checkpoint));
+            throw new InputException(Cli.abs(checkpoint), 0, "no checkpoint file there");
         }
         if (!create && !Files.isDirectory(store)) {
-            throw new IllegalArgumentException("no store at " + Cli.abs(store) + " (create one with 'longview ingest', or pass --create)");
+            throw new InputException(Cli.abs(store), 0, "no store there (create one with 'longview ingest', or pass --create)");
         }
-        Map<String, Double> weights = ServeConfig.parseHeadWeights(headWeights);
-        AccessPolicy access = new AccessPolicy(tokenFile == null ? null : AccessPolicy.digestOfTokenFile(tokenFile),
-                tokenFile == null || publicReads, modelDir == null ? null : Cli.abs(modelDir));
         if (modelDir != null && !Files.isDirectory(modelDir)) {
-            throw new IllegalArgumentException("--model-dir " + Cli.abs(modelDir) + " is not a directory");
+            throw new InputException(Cli.abs(modelDir), 0, "--model-dir is not a directory");
         }
-        ServeConfig config = ServeConfig.defaults(checkpoint).withAccess(access).withHost(host).withPort(port).withRankConcurrency(threads)
-                .withRankQueue(queue).withEngineThreads(engineThreads == null ? Runtime.getRuntime().availableProcessors() : engineThreads)
-                .withMaxCandidates(maxCandidates).withMaxEvents(maxEvents).withMaxBodyBytes(maxBody).withHeadWeights(weights)
-                .withDrainTimeout(Duration.ofMillis(Cli.parseDurationMs(drainTimeout)));
+        // option values the config refuses (a bad weight, an open network without a token, ...) are the user's to fix
+        ServeConfig config = Cli.fromOptions(() -> {
+            AccessPolicy access = new AccessPolicy(tokenFile == null ? null : AccessPolicy.digestOfTokenFile(tokenFile),
+                    tokenFile == null || publicReads, modelDir == null ? null : Cli.abs(modelDir));
+            return ServeConfig.defaults(checkpoint).withAccess(access).withHost(host).withPort(port).withRankConcurrency(threads)
+                    .withRankQueue(queue).withEngineThreads(engineThreads == null ? Runtime.getRuntime().availableProcessors() : engineThreads)
+                    .withMaxCandidates(maxCandidates).withMaxEvents(maxEvents).withMaxBodyBytes(maxBody)
+                    .withHeadWeights(ServeConfig.parseHeadWeights(headWeights))
+                    .withDrainTimeout(Duration.ofMillis(Cli.parseDurationMs(drainTimeout))).withDeadlineMs(deadlineMs)
+                    .withWarmup(Duration.ofMillis(Cli.parseDurationMs(warmup)));
+        });
+        Map<String, Double> weights = config.headWeights();
         SequenceStore s = RocksSequenceStore.open(store, Cli.withRetention(StoreOptions.defaults(), retentionDays).withSync(!noFsync).withCreateIfMissing(create));
         LongviewServer server;
         try {

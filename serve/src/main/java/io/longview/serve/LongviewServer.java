@@ -59,6 +59,8 @@ public final class LongviewServer implements AutoCloseable {
     private final AdmissionControl admission;
     private final Hooks hooks;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final CountDownLatch warm = new CountDownLatch(1);
+    private volatile RankingService.WarmUp warmUp;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Object drainLock = new Object();
@@ -103,7 +105,32 @@ public final class LongviewServer implements AutoCloseable {
             s.service.close();
             throw e;
         }
+        // /healthz answers at once; /readyz turns 200 only after the warm-up (rank requests are served meanwhile)
+        Thread.ofPlatform().name("longview-warmup").daemon().start(() -> {
+            try {
+                s.warmUp = s.service.warmUpCurrent();
+                LOG.info("warm-up: {} rounds in {} ms, settled: {}", s.warmUp.rounds(), Math.round(s.warmUp.millis()), s.warmUp.settled());
+            } catch (IllegalStateException e) {
+                if (!s.draining.get()) {
+                    LOG.error("warm-up failed; the server is ready without it", e);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("warm-up failed; the server is ready without it", e);
+            } finally {
+                s.warm.countDown();
+            }
+        });
         return s;
+    }
+
+    /** Waits until the start-up warm-up is over ({@code /readyz} can answer 200 then); false on timeout. */
+    public boolean awaitWarm(java.time.Duration timeout) throws InterruptedException {
+        return warm.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The start-up warm-up's outcome, or null while it runs (or if it failed). */
+    public RankingService.WarmUp warmUp() {
+        return warmUp;
     }
 
     private void configure(JavalinConfig cfg) {
@@ -152,6 +179,7 @@ public final class LongviewServer implements AutoCloseable {
         boolean probe = access == Access.PROBE || endpoint.equals("/metrics");
         return ctx -> {
             long t0 = System.nanoTime();
+            ctx.attribute(ARRIVED, t0);
             inFlight.incrementAndGet();
             try {
                 int denied = config.access().decide(access, ctx.header("Authorization"));
@@ -196,14 +224,33 @@ public final class LongviewServer implements AutoCloseable {
         };
     }
 
+    /** Request attribute: {@link System#nanoTime()} when the request reached its handler (deadlines count from it). */
+    private static final String ARRIVED = "longview.arrivedNanos";
+
+    /**
+     * Ranks within the request's budget: {@code --deadline-ms}, lowered by the body's {@code deadline_ms}, counted from
+     * arrival. A request that cannot take a computing slot within it (or finds the queue full) is shed: 503 with
+     * {@code Retry-After}, nothing computed. Once computing, it runs to the end.
+     */
     private void rank(Context ctx) throws InterruptedException {
+        Long arrivedAttr = ctx.attribute(ARRIVED);
+        long arrived = arrivedAttr != null ? arrivedAttr : System.nanoTime();
         RankRequest req = RankRequest.parse(Json.parse(body(ctx)), config.maxCandidates(), System.currentTimeMillis());
-        AdmissionControl.Permit permit = admission.tryEnter();
-        if (permit == null) {
+        int budgetMs = req.deadlineMs() == 0 ? config.deadlineMs() : Math.min(req.deadlineMs(), config.deadlineMs());
+        long left = TimeUnit.MILLISECONDS.toNanos(budgetMs) - (System.nanoTime() - arrived);
+        AdmissionControl.Permit permit;
+        try {
+            permit = admission.tryEnter(left);
+        } catch (AdmissionControl.Refused r) {
             metrics.rejected();
             ctx.header("Retry-After", Integer.toString(config.retryAfterSeconds()));
-            throw new ApiException(503, "overloaded", null, "the rank queue is full (" + admission.concurrency()
-                    + " computing, " + admission.queue() + " waiting); retry after " + config.retryAfterSeconds() + " s");
+            throw switch (r.reason()) {
+                case QUEUE_FULL -> new ApiException(503, "overloaded", null, "the rank queue is full (" + admission.concurrency()
+                        + " computing, " + admission.queue() + " waiting); retry after " + config.retryAfterSeconds() + " s");
+                case DEADLINE -> new ApiException(503, "deadline_exceeded", null, "the request could not start within its "
+                        + budgetMs + " ms budget (" + admission.concurrency() + " computing, " + admission.waiting()
+                        + " waiting); retry after " + config.retryAfterSeconds() + " s");
+            };
         }
         try (permit) {
             hooks.beforeRank().run();
@@ -279,10 +326,12 @@ public final class LongviewServer implements AutoCloseable {
         } catch (IllegalStateException e) {
             // closed
         }
-        boolean ready = storeOpen && m != null && !draining.get();
+        boolean warmedUp = warm.getCount() == 0;
+        boolean ready = storeOpen && m != null && warmedUp && !draining.get();
         out.put("ready", ready);
         out.put("store_open", storeOpen);
         out.put("model_loaded", m != null);
+        out.put("warmed_up", warmedUp);
         out.put("draining", draining.get());
         if (m != null) {
             out.set("model", RankingService.modelJson(m));

@@ -19,9 +19,14 @@ import java.util.Set;
  * @param candidates    1 .. max candidates, in request order; ids may repeat
  * @param heads         the heads to report and blend, in the order asked; null for all of the model's
  * @param explain       whether to return each candidate's selected history tokens
+ * @param deadlineMs    the client's budget in ms ({@code deadline_ms}, 1..600000), or 0 when it gave none; it can only
+ *                      lower the server's {@code --deadline-ms}
  */
-public record RankRequest(long userId, long requestTimeMs, List<Candidate> candidates, List<String> heads, boolean explain) {
-    private static final Set<String> FIELDS = Set.of("user_id", "request_time", "candidates", "heads", "explain");
+public record RankRequest(long userId, long requestTimeMs, List<Candidate> candidates, List<String> heads, boolean explain,
+                          int deadlineMs) {
+    /** The largest {@code deadline_ms} accepted (10 minutes). */
+    public static final int MAX_DEADLINE_MS = 600_000;
+    private static final Set<String> FIELDS = Set.of("user_id", "request_time", "candidates", "heads", "explain", "deadline_ms");
     private static final Set<String> CANDIDATE_FIELDS = Set.of("item_id", "embedding");
 
     /**
@@ -95,6 +100,8 @@ public record RankRequest(long userId, long requestTimeMs, List<Candidate> candi
         }
         JsonNode ex = Json.optional(body, "explain");
         boolean explain = ex != null && Json.booleanValue(ex, "explain");
-        return new RankRequest(user, t, List.copyOf(candidates), heads == null ? null : List.copyOf(heads), explain);
+        JsonNode dl = Json.optional(body, "deadline_ms");
+        int deadline = dl == null ? 0 : Json.intValue(dl, "deadline_ms", 1, MAX_DEADLINE_MS);
+        return new RankRequest(user, t, List.copyOf(candidates), heads == null ? null : List.copyOf(heads), explain, deadline);
     }
 }

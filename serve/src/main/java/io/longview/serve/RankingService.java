@@ -16,9 +16,11 @@ import io.longview.store.AppendResult;
 import io.longview.store.SequenceStore;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -68,6 +70,14 @@ public final class RankingService implements AutoCloseable {
 
     /** Scores a request's candidates and returns them best first (see {@code openapi.yaml} RankResponse). */
     public ObjectNode rank(RankRequest r) {
+        float[] candidates = candidateMatrix(r);
+        try (HotSwap.Lease<LoadedModel> lease = model.acquire()) {
+            return rank(lease.value(), r, candidates, null);
+        }
+    }
+
+    /** The (n, 32) candidate matrix: carried embeddings as given, the others from the catalog (400 when unknown). */
+    private float[] candidateMatrix(RankRequest r) {
         int n = r.candidates().size();
         float[] candidates = new float[n * Token.EMBEDDING_DIM]; // (n, 32)
         for (int i = 0; i < n; i++) {
@@ -83,16 +93,26 @@ public final class RankingService implements AutoCloseable {
                 }
             }
         }
-        try (HotSwap.Lease<LoadedModel> lease = model.acquire()) {
-            LoadedModel m = lease.value();
+        return candidates;
+    }
+
+    /**
+     * Ranks on {@code m}: the whole answer path (engine, blending, sorting, JSON). {@code syntheticUser}, when not null,
+     * replaces the store read and the metrics are left alone (the warm-up).
+     */
+    private ObjectNode rank(LoadedModel m, RankRequest r, float[] candidates, UserSequences syntheticUser) {
+        int n = r.candidates().size();
+        {
             List<String> modelHeads = m.config().heads();
             int[] heads = headIndices(r.heads(), modelHeads);
             long t0 = System.nanoTime();
-            UserSequences user = store.read(r.userId());
+            UserSequences user = syntheticUser != null ? syntheticUser : store.read(r.userId());
             long storeNanos = System.nanoTime() - t0;
             boolean known = user.totalTokens() > 0;
             RankResult result = m.engine().rank(user, r.requestTimeMs(), candidates, n, r.explain());
-            metrics.rank(n, storeNanos, result.selectionNanos(), result.forwardNanos());
+            if (syntheticUser == null) {
+                metrics.rank(n, storeNanos, result.selectionNanos(), result.forwardNanos());
+            }
 
             double[] score = new double[n];
             for (int i = 0; i < n; i++) {
@@ -260,7 +280,7 @@ public final class RankingService implements AutoCloseable {
     }
 
     /**
-     * Loads {@code file} (null: the configured {@link ServeConfig#checkpoint()}, e.g. after a deploy overwrote it) and,
+     * Loads {@code file} (null: the configured {@link ServeConfig#checkpoint()}, e.g. after a deploy overwrote it), warms it up ({@link #warmUp}) and,
      * if it loads and fits, swaps it in; requests
      * in flight finish on the old model, which is closed after them. A file that fails leaves the old model serving.
      *
@@ -278,6 +298,14 @@ public final class RankingService implements AutoCloseable {
                 throw new ApiException(422, "bad_checkpoint", "checkpoint", "cannot load " + target + ": " + e.getMessage()
                         + "; still serving " + old);
             }
+            WarmUp w;
+            try {
+                w = warmUp(next); // before the swap: the first real requests find it compiled
+            } catch (RuntimeException e) {
+                next.close();
+                metrics.reload(false);
+                throw e;
+            }
             generation.incrementAndGet();
             model.swap(next);
             metrics.reload(true);
@@ -285,8 +313,112 @@ public final class RankingService implements AutoCloseable {
             ObjectNode out = Json.MAPPER.createObjectNode();
             out.set("model", modelJson(next));
             out.set("previous", modelJson(old));
+            out.set("warmup", w.json());
             return out;
         }
+    }
+
+    /**
+     * What a warm-up did: rounds of synthetic rank requests run, time spent, the last rounds' median, and whether
+     * latency settled before the time bound.
+     */
+    public record WarmUp(int rounds, double millis, double lastRoundMs, boolean settled) {
+        ObjectNode json() {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("rounds", rounds);
+            o.put("ms", millis);
+            o.put("round_ms", lastRoundMs);
+            o.put("settled", settled);
+            return o;
+        }
+    }
+
+    /** Warms up the model serving now (at start, before {@code /readyz} turns 200). */
+    public WarmUp warmUpCurrent() {
+        try (HotSwap.Lease<LoadedModel> lease = model.acquire()) {
+            return warmUp(lease.value());
+        }
+    }
+
+    /**
+     * Runs rounds of synthetic rank requests on {@code m} through the whole answer path (engine, blending, JSON), a
+     * synthetic user with full sequences and random candidates of several sizes, until the round time settles (the
+     * median of the last {@value #SETTLE_WINDOW} rounds is no more than 10 % below that of the
+     * {@value #SETTLE_WINDOW} before) or {@link ServeConfig#warmup()} has passed. Reads and writes nothing in the store.
+     */
+    public WarmUp warmUp(LoadedModel m) {
+        long budget = config.warmup().toNanos();
+        if (budget == 0) {
+            return new WarmUp(0, 0, 0, false);
+        }
+        SplittableRandom rnd = new SplittableRandom(0x5EED);
+        UserSequences user = syntheticUser(rnd, m.config().seqLength());
+        int[] sizes = {1, 16, Math.min(128, config.maxCandidates()), Math.min(512, config.maxCandidates())};
+        List<RankRequest> requests = new ArrayList<>();
+        List<float[]> matrices = new ArrayList<>();
+        for (int k = 0; k < sizes.length * 2; k++) {
+            int n = sizes[k % sizes.length];
+            List<RankRequest.Candidate> cs = new ArrayList<>(n);
+            float[] mat = new float[n * Token.EMBEDDING_DIM];
+            for (int i = 0; i < n; i++) {
+                float[] e = new float[Token.EMBEDDING_DIM];
+                for (int d = 0; d < e.length; d++) {
+                    e[d] = (float) (rnd.nextDouble() * 2 - 1);
+                }
+                System.arraycopy(e, 0, mat, i * Token.EMBEDDING_DIM, e.length);
+                cs.add(new RankRequest.Candidate(-1 - i, e));
+            }
+            requests.add(new RankRequest(-1, SYNTHETIC_NOW + k * 3_600_000L, List.copyOf(cs), null, k >= sizes.length, 0));
+            matrices.add(mat);
+        }
+        long t0 = System.nanoTime();
+        List<Double> rounds = new ArrayList<>();
+        boolean settled = false;
+        while (System.nanoTime() - t0 < budget) {
+            long r0 = System.nanoTime();
+            for (int k = 0; k < requests.size(); k++) {
+                rank(m, requests.get(k), matrices.get(k), user);
+            }
+            rounds.add((System.nanoTime() - r0) / 1e6);
+            int n = rounds.size();
+            if (n >= 2 * SETTLE_WINDOW) {
+                double last = median(rounds.subList(n - SETTLE_WINDOW, n));
+                double before = median(rounds.subList(n - 2 * SETTLE_WINDOW, n - SETTLE_WINDOW));
+                if (last >= 0.9 * before) {
+                    settled = true;
+                    break;
+                }
+            }
+        }
+        double ms = (System.nanoTime() - t0) / 1e6;
+        int n = rounds.size();
+        return new WarmUp(n, ms, n == 0 ? 0 : median(rounds.subList(Math.max(0, n - SETTLE_WINDOW), n)), settled);
+    }
+
+    /** Rounds compared by {@link #warmUp}'s settling rule. */
+    static final int SETTLE_WINDOW = 5;
+    private static final long SYNTHETIC_NOW = 1_767_225_600_000L;
+
+    private static double median(List<Double> xs) {
+        double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    /** A user with full sequences (random items, actions and embeddings), newest first. */
+    private static UserSequences syntheticUser(SplittableRandom rnd, int seqLength) {
+        return new UserSequences(-1, syntheticSequence(rnd, Math.max(1, seqLength), Actions.CLICK),
+                syntheticSequence(rnd, Math.max(1, seqLength) * 4, Actions.SAVE),
+                syntheticSequence(rnd, Math.max(1, seqLength), Actions.IMPRESSION));
+    }
+
+    private static TokenSequence syntheticSequence(SplittableRandom rnd, int n, byte action) {
+        List<Token> tokens = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[] e = new byte[Token.EMBEDDING_DIM];
+            rnd.nextBytes(e);
+            tokens.add(new Token(SYNTHETIC_NOW - 60_000L * (i + 1), action, (byte) (i % 4), 1 + rnd.nextInt(1_000_000), e));
+        }
+        return TokenSequence.of(tokens);
     }
 
     /** The model's provenance as JSON: generation, version, code version, data snapshot, steps, seed, file, times. */

@@ -25,11 +25,15 @@ import java.util.Map;
  * @param retryAfterSeconds the {@code Retry-After} of an overload 503
  * @param access            who may call what, and where reloads may read from ({@link AccessPolicy}); checked against
  *                          {@code host} here: a non-loopback address needs a token
+ * @param deadlineMs        a rank request's budget in ms (a request's {@code deadline_ms} may lower it): one that cannot
+ *                          start computing within it is answered 503 {@code deadline_exceeded} with {@code Retry-After}
+ * @param warmup            at most this long is spent ranking synthetic requests before {@code /readyz} turns 200, and
+ *                          before a reloaded model is swapped in; zero: no warm-up
  */
 public record ServeConfig(Path checkpoint, String host, int port, int rankConcurrency, int rankQueue, int engineThreads,
                           int maxCandidates, int maxEvents, long maxBodyBytes, Map<String, Double> headWeights,
                           int defaultSequenceLimit, Duration drainTimeout, int retryAfterSeconds,
-                          AccessPolicy access) {
+                          AccessPolicy access, int deadlineMs, Duration warmup) {
 
     /** click 1, save 2, hide −3: engagement up, hides strongly down. */
     public static final Map<String, Double> DEFAULT_HEAD_WEIGHTS = Map.of("click", 1.0, "save", 2.0, "hide", -3.0);
@@ -67,6 +71,10 @@ public record ServeConfig(Path checkpoint, String host, int port, int rankConcur
             throw new IllegalArgumentException("an access policy is required (AccessPolicy.OPEN for a loopback server without a token)");
         }
         access.check(host);
+        atLeast("deadline ms", deadlineMs, 1);
+        if (warmup == null || warmup.isNegative()) {
+            throw new IllegalArgumentException("warm-up must be ≥ 0, got " + warmup);
+        }
     }
 
     private static void atLeast(String what, int v, int min) {
@@ -77,11 +85,13 @@ public record ServeConfig(Path checkpoint, String host, int port, int rankConcur
 
     /**
      * Port 8080 on localhost, 2 rank slots with 16 waiting, one engine thread per processor, 2,000 candidates,
-     * 10,000 events, 4 MiB bodies, {@link #DEFAULT_HEAD_WEIGHTS}, 100 tokens per sequence, 30 s drain, Retry-After 1.
+     * 10,000 events, 4 MiB bodies, {@link #DEFAULT_HEAD_WEIGHTS}, 100 tokens per sequence, 30 s drain, Retry-After 1,
+     * open access (loopback only), a 500 ms rank deadline, at most 10 s of warm-up.
      */
     public static ServeConfig defaults(Path checkpoint) {
         return new ServeConfig(checkpoint, "127.0.0.1", 8080, 2, 16, Runtime.getRuntime().availableProcessors(), 2000,
-                10_000, 4L << 20, DEFAULT_HEAD_WEIGHTS, 100, Duration.ofSeconds(30), 1, AccessPolicy.OPEN);
+                10_000, 4L << 20, DEFAULT_HEAD_WEIGHTS, 100, Duration.ofSeconds(30), 1, AccessPolicy.OPEN, 500,
+                Duration.ofSeconds(10));
     }
 
     /**
@@ -117,59 +127,67 @@ public record ServeConfig(Path checkpoint, String host, int port, int rankConcur
         return out;
     }
 
-    public ServeConfig withAccess(AccessPolicy v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, v);
-    }
-
     public ServeConfig withCheckpoint(Path v) {
-        return new ServeConfig(v, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
+        return new ServeConfig(v, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access, deadlineMs, warmup);
     }
 
     public ServeConfig withHost(String v) {
-        return new ServeConfig(checkpoint, v, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
+        return new ServeConfig(checkpoint, v, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access, deadlineMs, warmup);
     }
 
     public ServeConfig withPort(int v) {
-        return new ServeConfig(checkpoint, host, v, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
+        return new ServeConfig(checkpoint, host, v, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access, deadlineMs, warmup);
     }
 
     public ServeConfig withRankConcurrency(int v) {
-        return new ServeConfig(checkpoint, host, port, v, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
+        return new ServeConfig(checkpoint, host, port, v, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access, deadlineMs, warmup);
     }
 
     public ServeConfig withRankQueue(int v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, v, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, v, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access, deadlineMs, warmup);
     }
 
     public ServeConfig withEngineThreads(int v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, v, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, v, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access, deadlineMs, warmup);
     }
 
     public ServeConfig withMaxCandidates(int v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, v, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, v, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access, deadlineMs, warmup);
     }
 
     public ServeConfig withMaxEvents(int v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, v, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, v, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access, deadlineMs, warmup);
     }
 
     public ServeConfig withMaxBodyBytes(long v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, v, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, v, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access, deadlineMs, warmup);
     }
 
     public ServeConfig withHeadWeights(Map<String, Double> v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, v, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, v, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access, deadlineMs, warmup);
     }
 
     public ServeConfig withDefaultSequenceLimit(int v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, v, drainTimeout, retryAfterSeconds, access);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, v, drainTimeout, retryAfterSeconds, access, deadlineMs, warmup);
     }
 
     public ServeConfig withDrainTimeout(Duration v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, v, retryAfterSeconds, access);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, v, retryAfterSeconds, access, deadlineMs, warmup);
     }
 
     public ServeConfig withRetryAfterSeconds(int v) {
-        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, v, access);
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, v, access, deadlineMs, warmup);
+    }
+
+    public ServeConfig withAccess(AccessPolicy v) {
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, v, deadlineMs, warmup);
+    }
+
+    public ServeConfig withDeadlineMs(int v) {
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access, v, warmup);
+    }
+
+    public ServeConfig withWarmup(Duration v) {
+        return new ServeConfig(checkpoint, host, port, rankConcurrency, rankQueue, engineThreads, maxCandidates, maxEvents, maxBodyBytes, headWeights, defaultSequenceLimit, drainTimeout, retryAfterSeconds, access, deadlineMs, v);
     }
 }

@@ -49,7 +49,7 @@ final class TestServer implements AutoCloseable {
         this.checkpointA = SyntheticWorld.writeRandomCheckpoint(dir.resolve("a.lvck"), SEED, "test-a");
         this.checkpointB = SyntheticWorld.writeRandomCheckpoint(dir.resolve("b.lvck"), SEED + 1, "test-b");
         ServeConfig config = tweak.apply(ServeConfig.defaults(checkpointA).withPort(0).withEngineThreads(1)
-                .withDrainTimeout(Duration.ofSeconds(20)));
+                .withDrainTimeout(Duration.ofSeconds(20)).withWarmup(Duration.ZERO));
         LongviewServer s;
         try {
             s = LongviewServer.start(config, store, hooks);

@@ -19,6 +19,13 @@ public class InputException extends RuntimeException {
         this(file, line, reason, null);
     }
 
+    /** Bad input not tied to a file, e.g. a command-line option value: the message is {@code reason} alone. */
+    public InputException(String reason) {
+        super(reason);
+        this.file = null;
+        this.line = 0;
+    }
+
     public InputException(Path file, long line, String reason, Throwable cause) {
         super((file == null ? "<input>" : file.toString()) + (line > 0 ? ":" + line : "") + ": " + reason, cause);
         this.file = file;
