@@ -60,7 +60,7 @@ class DeadlineAndWarmUpTest {
 
     @Test
     void readyOnlyAfterTheWarmUpAndReloadsWarmUpBeforeTheSwap() throws Exception {
-        try (TestServer t = new TestServer(dir, c -> c.withWarmup(Duration.ofSeconds(20)), LongviewServer.Hooks.NONE)) {
+        try (TestServer t = new TestServer(dir, c -> c.withWarmup(Duration.ofSeconds(2)), LongviewServer.Hooks.NONE)) {
             TestServer.Response early = t.get("/readyz");
             if (t.server.warmUp() == null) {
                 // still warming (the usual case): not ready yet, but alive

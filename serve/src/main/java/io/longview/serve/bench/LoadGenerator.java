@@ -261,6 +261,15 @@ public final class LoadGenerator {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI rank = URI.create(server.url() + "/v1/rank");
         List<byte[]> bodies = bodies(config, config.candidates().getFirst(), 10);
+        // as a load balancer would: probe /readyz first (this also opens the connection and loads the client's classes)
+        try {
+            client.send(HttpRequest.newBuilder(URI.create(server.url() + "/readyz")).build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
         List<Double> ms = new ArrayList<>();
         for (byte[] b : bodies) {
             long t0 = System.nanoTime();
