@@ -82,7 +82,7 @@ final class AblateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!Files.isDirectory(dataset)) {
-            throw new InputException(Cli.abs(dataset), 0, "no dataset directory there");
+            throw new InputException("no dataset directory " + dataset);
         }
         if (maxTrainExamples < 0 || maxSteps < 0 || evalEvery < 0 || logEvery < 0) {
             throw new InputException("--max-train-examples, --max-steps, --eval-every and --log-every must be ≥ 0");
@@ -93,7 +93,7 @@ final class AblateCommand implements Callable<Integer> {
                     + String.join(",", io.longview.train.ModelConfig.DEFAULT.heads()));
         }
         io.longview.train.ModelConfig base = io.longview.train.ModelConfig.DEFAULT.withHeads(heads);
-        List<AblationRow> ladder = AblationLadder.select(base, rows.toArray(String[]::new));
+        List<AblationRow> ladder = Cli.fromOptions(() -> AblationLadder.select(base, rows.toArray(String[]::new)));
         Path runDir = run != null ? run : Path.of("runs", "ablate-" + dataset.toAbsolutePath().normalize().getFileName() + "-"
                 + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         AblationBudget budget = Cli.fromOptions(() -> new AblationBudget(TrainerConfig.defaults(base.heads().size())

@@ -85,17 +85,25 @@ final class ExamplesCommand implements Callable<Integer> {
         InMemoryItemEmbeddings items = ItemFileReader.read(layout.items());
         Path dir = out != null ? out : dataset.resolve("examples");
         Cli.refuseExisting(dir, force);
+        if (store != null && !Files.isDirectory(store)) {
+            throw new InputException(Cli.abs(store), 0, "no store there");
+        }
         BuildSummary s;
-        if (store == null) {
-            s = new ExampleBuilder(config, items).withProgress(Progress::new).build(EventSources.open(layout.events()), dir, force);
-        } else {
-            if (!Files.isDirectory(store)) {
-                throw new InputException(Cli.abs(store), 0, "no store there");
+        try {
+            if (store == null) {
+                s = new ExampleBuilder(config, items).withProgress(Progress::new).build(EventSources.open(layout.events()), dir, force);
+            } else {
+                try (SequenceStore st = RocksSequenceStore.open(store, StoreOptions.defaults().withReadOnly(true).withCreateIfMissing(false))) {
+                    s = new ExampleBuilder(config.withLimits(st.limits()).withQuantizerClip(st.quantizer().clip()), items, new StoreHistoryProvider(st))
+                            .withProgress(Progress::new).build(EventSources.open(layout.events()), dir, force);
+                }
             }
-            try (SequenceStore st = RocksSequenceStore.open(store, StoreOptions.defaults().withReadOnly(true).withCreateIfMissing(false))) {
-                s = new ExampleBuilder(config.withLimits(st.limits()).withQuantizerClip(st.quantizer().clip()), items, new StoreHistoryProvider(st))
-                        .withProgress(Progress::new).build(EventSources.open(layout.events()), dir, force);
+        } catch (IllegalArgumentException e) {
+            // the dataset's events name an item its items file lacks: the data's fault, not a bug
+            if (e.getCause() instanceof io.longview.core.model.ItemEmbeddings.UnknownItemException) {
+                throw new InputException(layout.items(), 0, e.getMessage());
             }
+            throw e;
         }
         print(dir, s);
         return 0;
