@@ -87,7 +87,11 @@ class RankApiTest {
         // item 999 carries item 3's embedding: the same probabilities
         JsonNode c3 = find(results, 3);
         JsonNode c999 = find(results, 999);
-        assertThat(c999.get("heads")).isEqualTo(c3.get("heads"));
+        // equal up to float rounding: the engine's vector kernels round differently before and after the JIT compiles
+        // them (a request can straddle that moment), as the 1e-6 comparisons with the engine above allow too
+        assertThat(c999.get("heads").size()).isEqualTo(c3.get("heads").size());
+        c3.get("heads").properties().forEach(h ->
+                assertThat(c999.get("heads").get(h.getKey()).asDouble()).as(h.getKey()).isCloseTo(h.getValue().asDouble(), within(1e-6)));
     }
 
     @Test
