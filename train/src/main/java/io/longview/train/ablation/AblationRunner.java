@@ -185,7 +185,7 @@ public final class AblationRunner {
         // all examples: streamed by the trainer (bounded memory); a capped budget reads only its first requests
         List<RequestRecord> records = budget.maxTrainExamples() == 0 ? null : new ArrayList<>();
         ExampleHeader header = null;
-        long total = 0;
+        long total = records == null ? ExampleReader.summary(examplesDir.resolve("train.lvx")).footer().candidates() : 0;
         try (ExampleReader r = records == null ? null : ExampleReader.open(examplesDir.resolve("train.lvx"))) {
             header = r == null ? null : r.header();
             while (r != null && r.hasNext() && total < budget.maxTrainExamples()) {
