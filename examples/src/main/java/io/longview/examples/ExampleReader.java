@@ -249,8 +249,9 @@ public final class ExampleReader implements Iterator<RequestRecord>, AutoCloseab
         }
         int sum = (int) crc.getValue();
         if (ft.crc32c() != sum) {
-            throw new InputException(file, 0, "checksum " + ExampleFormat.hex(sum) + " of the content differs from the footer's "
-                    + ExampleFormat.hex(ft.crc32c()) + ": the file is corrupt");
+            throw new InputException(file, 0, "checksum " + ExampleFormat.hex(sum) + " of the content (bytes 0.." + offset
+                    + ", the footer at byte " + offset + ") differs from the footer's " + ExampleFormat.hex(ft.crc32c())
+                    + ": the file is corrupt somewhere in that range");
         }
         offset += f.length;
         int extra = read(new byte[1], 0, 1);

@@ -2,7 +2,6 @@ package io.longview.train;
 
 import ai.djl.ndarray.NDManager;
 import io.longview.core.eval.HeadMetrics;
-import io.longview.examples.ExampleReader;
 import io.longview.examples.RequestRecord;
 
 import java.nio.file.Path;
@@ -105,25 +104,26 @@ public final class Evaluator {
         List<float[]> probs = new ArrayList<>();              // per batch: (n, H) probabilities
         List<float[]> labs = new ArrayList<>();               // per batch: (n, H) labels
         int total = 0;
-        try (ExampleReader reader = ExampleReader.open(exampleFile)) {
-            ExampleBatcher batcher = new ExampleBatcher(config, reader.header());
+        // file order (a shuffle buffer of one request), read ahead on the stream's prefetch thread; a directory of shards works too
+        ExampleStream stream = ExampleStream.open(exampleFile, 1, 0);
+        try (ExampleStream.Epoch examples = stream.epoch(0)) {
+            ExampleBatcher batcher = new ExampleBatcher(config, stream.header());
             Batch batch = Batch.allocate(config, batchSize, 0);
             long[] users = new long[batchSize];
             long[] requests = new long[batchSize];
             int row = 0;
-            while (reader.hasNext()) {
-                RequestRecord r = reader.next();
+            while (examples.hasNext()) {
+                ExampleStream.Example x = examples.next();
+                RequestRecord r = x.record();
                 if (fraction < 1 && !sampled(r.requestId(), fraction)) {
                     continue;
                 }
-                for (int j = 0; j < r.candidateCount(); j++) {
-                    batcher.put(batch, row, r, j);
-                    users[row] = r.userId();
-                    requests[row] = r.requestId();
-                    if (++row == batchSize) {
-                        total += flush(batch, row, users, requests, ids, probs, labs);
-                        row = 0;
-                    }
+                batcher.put(batch, row, r, x.candidate());
+                users[row] = r.userId();
+                requests[row] = r.requestId();
+                if (++row == batchSize) {
+                    total += flush(batch, row, users, requests, ids, probs, labs);
+                    row = 0;
                 }
             }
             if (row > 0) {

@@ -8,8 +8,8 @@ import ai.djl.training.optimizer.Optimizer;
 import io.longview.core.checkpoint.CheckpointWriter;
 import io.longview.core.checkpoint.Provenance;
 import io.longview.core.eval.HeadMetrics;
+import io.longview.core.io.InputException;
 import io.longview.examples.ExampleHeader;
-import io.longview.examples.ExampleReader;
 import io.longview.examples.RequestRecord;
 
 import java.io.BufferedInputStream;
@@ -62,8 +62,11 @@ import java.util.SplittableRandom;
  * <p><b>Non-finite loss.</b> A NaN or infinite loss stops training with an {@link IllegalStateException} naming the
  * step, each loss part and the learning rate; nothing is updated with that batch.
  *
- * <p>The example file is read whole into memory (requests are compact byte records; a file of millions of
- * examples needs a streaming shuffle buffer instead, not written yet). DJL's PyTorch engine allows one
+ * <p><b>Reading.</b> {@link #train(Path, Path, Path)} streams the example file (or a directory of shard files)
+ * through {@link ExampleStream}: a prefetch thread, a seeded shuffle buffer of
+ * {@link ExampleStream#DEFAULT_BUFFER_REQUESTS} whole requests, a new order each epoch from (seed, epoch); memory does
+ * not grow with the file. The {@code List<RequestRecord>} overloads keep the whole-file shuffle of examples held in
+ * memory (tests, ablation subsets). DJL's PyTorch engine allows one
  * {@link GradientCollector} at a time per JVM: run one trainer at a time.
  */
 public final class Trainer {
@@ -163,15 +166,8 @@ public final class Trainer {
      * writing checkpoints to {@code runDir} (null: none).
      */
     public TrainingReport train(Path exampleFile, Path evalFile, Path runDir) {
-        List<RequestRecord> records = new ArrayList<>();
-        ExampleHeader header;
-        try (ExampleReader r = ExampleReader.open(exampleFile)) {
-            header = r.header();
-            while (r.hasNext()) {
-                records.add(r.next());
-            }
-        }
-        return train(records, header, evalFile, runDir, exampleFile.getFileName().toString());
+        ExampleStream stream = ExampleStream.open(exampleFile, ExampleStream.DEFAULT_BUFFER_REQUESTS, config.seed());
+        return train(null, stream, stream.header(), evalFile, runDir, exampleFile.getFileName().toString());
     }
 
     /** Trains on every candidate of {@code records}, which were read under {@code header}; no evaluation or checkpoints. */
@@ -245,6 +241,16 @@ public final class Trainer {
     }
 
     private TrainingReport train(List<RequestRecord> records, ExampleHeader header, Path evalFile, Path runDir, String dataName) {
+        return train(records, null, header, evalFile, runDir, dataName);
+    }
+
+    /**
+     * The loop over either {@code records} in memory (examples shuffled whole-file, Fisher–Yates cumulative over
+     * epochs) or {@code stream} (a file or directory of shards read per epoch through {@link ExampleStream}'s bounded
+     * shuffle buffer; memory independent of the file size). Exactly one of them is non-null.
+     */
+    private TrainingReport train(List<RequestRecord> records, ExampleStream stream, ExampleHeader header, Path evalFile,
+                                 Path runDir, String dataName) {
         long start = System.nanoTime();
         this.header = header;
         Path dataFile = dataName.endsWith(".lvx") ? Path.of(dataName) : evalFile;
@@ -254,12 +260,19 @@ public final class Trainer {
         ModelConfig mc = model.config();
         ExampleBatcher batcher = new ExampleBatcher(mc, header);
         int total = 0;
-        for (RequestRecord r : records) {
-            total += r.candidateCount();
+        if (stream != null) {
+            if (stream.examples() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(stream.examples() + " examples in " + dataName + ", at most " + Integer.MAX_VALUE);
+            }
+            total = (int) stream.examples();
+        } else {
+            for (RequestRecord r : records) {
+                total += r.candidateCount();
+            }
         }
-        long[] order = new long[total];                    // (request index << 32) | candidate
+        long[] order = new long[stream != null ? 0 : total]; // (request index << 32) | candidate
         int k = 0;
-        for (int i = 0; i < records.size(); i++) {
+        for (int i = 0; stream == null && i < records.size(); i++) {
             for (int j = 0; j < records.get(i).candidateCount(); j++) {
                 order[k++] = (long) i << 32 | j;
             }
@@ -296,7 +309,7 @@ public final class Trainer {
         long lastLogSeen = 0;
         int startEpoch = s == null ? 0 : s.epoch();
         for (int epoch = 0; epoch < config.epochs() && !stopped; epoch++) {
-            for (int i = total - 1; i > 0; i--) {          // Fisher–Yates, cumulative over epochs
+            for (int i = order.length - 1; i > 0; i--) {   // Fisher–Yates, cumulative over epochs (in memory)
                 int j = rng.nextInt(i + 1);
                 long t = order[i];
                 order[i] = order[j];
@@ -309,6 +322,11 @@ public final class Trainer {
             double sum = resumedEpoch ? s.epochSum() : 0;
             long count = resumedEpoch ? s.epochCount() : 0;
             int firstStep = resumedEpoch ? s.stepInEpoch() : 0;
+            // a stream's epoch order depends on (seed, epoch) only: a resumed epoch skips the examples already taken
+            ExampleStream.Epoch examples = stream == null ? null : stream.epoch(epoch);
+            for (long skip = (long) firstStep * bs; examples != null && skip > 0 && examples.hasNext(); skip--) {
+                examples.next();
+            }
             for (int si = firstStep; si < stepsPerEpoch; si++) {
                 if (config.maxSteps() > 0 && stepsTaken >= config.maxSteps()) {
                     stopped = true;
@@ -324,11 +342,24 @@ public final class Trainer {
                 SplittableRandom maskRng = config.timeWindowMask()
                         ? new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + stepsTaken) : null;
                 for (int row = 0; row < n; row++) {
-                    long o = order[from + row];
-                    RequestRecord r = records.get((int) (o >>> 32));
-                    batcher.put(batch, row, r, (int) o);
+                    RequestRecord r;
+                    int cand;
+                    if (examples != null) {
+                        if (!examples.hasNext()) {
+                            throw new InputException(stream.files().getFirst(), 0, "the example files hold fewer examples than their"
+                                    + " footers count (" + total + "): was a shard replaced during training?");
+                        }
+                        ExampleStream.Example x = examples.next();
+                        r = x.record();
+                        cand = x.candidate();
+                    } else {
+                        long o = order[from + row];
+                        r = records.get((int) (o >>> 32));
+                        cand = (int) o;
+                    }
+                    batcher.put(batch, row, r, cand);
                     if (maskRng != null) {
-                        TimeWindowMask.apply(batch, row, r, (int) o, mc, TimeWindowMask.drawWindowMs(maskRng));
+                        TimeWindowMask.apply(batch, row, r, cand, mc, TimeWindowMask.drawWindowMs(maskRng));
                     }
                 }
                 float lr = schedule.getNewValue(stepsTaken + 1);
@@ -397,6 +428,9 @@ public final class Trainer {
                 if (stopped) {
                     break;
                 }
+            }
+            if (examples != null) {
+                examples.close();                          // stops its prefetch thread when the epoch was left early
             }
         }
         if (stoppedEarly && bestWeights != null) {

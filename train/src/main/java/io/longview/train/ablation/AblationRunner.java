@@ -182,12 +182,13 @@ public final class AblationRunner {
 
     private AblationResult.RowResult runRow(AblationRow row, Path examplesDir, Path rowDir, long seed, AblationBudget budget) {
         long start = System.nanoTime();
-        List<RequestRecord> records = new ArrayList<>();
-        ExampleHeader header;
-        long total = 0;
-        try (ExampleReader r = ExampleReader.open(examplesDir.resolve("train.lvx"))) {
-            header = r.header();
-            while (r.hasNext() && (budget.maxTrainExamples() == 0 || total < budget.maxTrainExamples())) {
+        // all examples: streamed by the trainer (bounded memory); a capped budget reads only its first requests
+        List<RequestRecord> records = budget.maxTrainExamples() == 0 ? null : new ArrayList<>();
+        ExampleHeader header = null;
+        long total = records == null ? ExampleReader.summary(examplesDir.resolve("train.lvx")).footer().candidates() : 0;
+        try (ExampleReader r = records == null ? null : ExampleReader.open(examplesDir.resolve("train.lvx"))) {
+            header = r == null ? null : r.header();
+            while (r != null && r.hasNext() && total < budget.maxTrainExamples()) {
                 RequestRecord rec = r.next();
                 records.add(rec);
                 total += rec.candidateCount();
@@ -203,7 +204,8 @@ public final class AblationRunner {
         try (TransActModel model = new TransActModel(row.model(), seed)) {
             Trainer trainer = new Trainer(model, tc).withLog(trainLog).withCodeVersion(codeVersion)
                     .withEvalFraction(budget.evalFraction());
-            report = trainer.train(records, header, evalFile, rowDir);
+            report = records == null ? trainer.train(examplesDir.resolve("train.lvx"), evalFile, rowDir)
+                    : trainer.train(records, header, evalFile, rowDir);
             for (TrainingReport.EvalPoint p : report.history()) {
                 history.add(new AblationResult.EvalPoint(p.step(), p.heads()));
             }
