@@ -35,12 +35,49 @@ final class PanamaBackward {
         return s;
     }
 
-    /** {@code dx[r, i] = Σ_o dy[r, o] · w[i, o]}: each output a lane-parallel dot of two contiguous rows. */
+    /**
+     * {@code dx[r, i] = Σ_o dy[r, o] · w[i, o]}: each output a lane-parallel dot of two contiguous rows; four rows of
+     * {@code w} share each load of {@code dy}'s row (each output's lanes and tail are summed as in {@link #dot}).
+     */
     static void matmulTransposeB(float[] dy, int dyOff, int rows, int out, float[] w, int wOff, int in, float[] dx, int dxOff) {
+        int limit = out - out % L;
         for (int r = 0; r < rows; r++) {
             int dr = dyOff + r * out;
             int xr = dxOff + r * in;
-            for (int i = 0; i < in; i++) {
+            int i = 0;
+            for (; i + 4 <= in; i += 4) {
+                int w0 = wOff + i * out;
+                int w1 = w0 + out;
+                int w2 = w1 + out;
+                int w3 = w2 + out;
+                FloatVector a0 = FloatVector.zero(F);
+                FloatVector a1 = FloatVector.zero(F);
+                FloatVector a2 = FloatVector.zero(F);
+                FloatVector a3 = FloatVector.zero(F);
+                for (int o = 0; o < limit; o += L) {
+                    FloatVector g = FloatVector.fromArray(F, dy, dr + o);
+                    a0 = g.fma(FloatVector.fromArray(F, w, w0 + o), a0);
+                    a1 = g.fma(FloatVector.fromArray(F, w, w1 + o), a1);
+                    a2 = g.fma(FloatVector.fromArray(F, w, w2 + o), a2);
+                    a3 = g.fma(FloatVector.fromArray(F, w, w3 + o), a3);
+                }
+                float s0 = a0.reduceLanes(VectorOperators.ADD);
+                float s1 = a1.reduceLanes(VectorOperators.ADD);
+                float s2 = a2.reduceLanes(VectorOperators.ADD);
+                float s3 = a3.reduceLanes(VectorOperators.ADD);
+                for (int o = limit; o < out; o++) {
+                    float g = dy[dr + o];
+                    s0 += g * w[w0 + o];
+                    s1 += g * w[w1 + o];
+                    s2 += g * w[w2 + o];
+                    s3 += g * w[w3 + o];
+                }
+                dx[xr + i] = s0;
+                dx[xr + i + 1] = s1;
+                dx[xr + i + 2] = s2;
+                dx[xr + i + 3] = s3;
+            }
+            for (; i < in; i++) {
                 dx[xr + i] = dot(dy, dr, w, wOff + i * out, out);
             }
         }
