@@ -44,4 +44,18 @@ interface KernelSupport {
     void relu(float[] x, int off, int n);
 
     void maskedSoftmaxRow(float[] scores, int off, int n);
+
+    // ------------------------------------------------------------------ backward (training) kernels, see VectorKernels
+
+    void matmulTransposeB(float[] dy, int dyOff, int rows, int out, float[] w, int wOff, int in, float[] dx, int dxOff);
+
+    void addMatmulTransposeA(float[] x, int xOff, int rows, int in, float[] dy, int dyOff, int out, float[] dw, int dwOff);
+
+    void addColumnSums(float[] dy, int dyOff, int rows, int n, float[] db, int dbOff);
+
+    void reluBackward(float[] y, int yOff, float[] dy, int dyOff, int n);
+
+    void softmaxRowBackward(float[] p, int pOff, float[] dp, int dpOff, int n);
+
+    void layerNormBackward(float[] xhat, int xOff, int n, float rstd, float[] dy, int dyOff);
 }

@@ -1350,4 +1350,36 @@ final class PanamaKernelSupport implements KernelSupport {
             scores[off + i] = (float) Math.exp(scores[off + i] - m) * inv;
         }
     }
+
+    // ------------------------------------------------------------------ backward (training) kernels: PanamaBackward
+
+    @Override
+    public void matmulTransposeB(float[] dy, int dyOff, int rows, int out, float[] w, int wOff, int in, float[] dx, int dxOff) {
+        PanamaBackward.matmulTransposeB(dy, dyOff, rows, out, w, wOff, in, dx, dxOff);
+    }
+
+    @Override
+    public void addMatmulTransposeA(float[] x, int xOff, int rows, int in, float[] dy, int dyOff, int out, float[] dw, int dwOff) {
+        PanamaBackward.addMatmulTransposeA(x, xOff, rows, in, dy, dyOff, out, dw, dwOff);
+    }
+
+    @Override
+    public void addColumnSums(float[] dy, int dyOff, int rows, int n, float[] db, int dbOff) {
+        PanamaBackward.addColumnSums(dy, dyOff, rows, n, db, dbOff);
+    }
+
+    @Override
+    public void reluBackward(float[] y, int yOff, float[] dy, int dyOff, int n) {
+        PanamaBackward.reluBackward(y, yOff, dy, dyOff, n);
+    }
+
+    @Override
+    public void softmaxRowBackward(float[] p, int pOff, float[] dp, int dpOff, int n) {
+        PanamaBackward.softmaxRowBackward(p, pOff, dp, dpOff, n);
+    }
+
+    @Override
+    public void layerNormBackward(float[] xhat, int xOff, int n, float rstd, float[] dy, int dyOff) {
+        PanamaBackward.layerNormBackward(xhat, xOff, n, rstd, dy, dyOff);
+    }
 }

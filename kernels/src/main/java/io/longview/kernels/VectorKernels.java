@@ -3,7 +3,9 @@ package io.longview.kernels;
 /**
  * The serving kernels (DESIGN §6): dot products, the dequantize-and-normalize step of selection, blocked scoring of
  * all candidates against a user's tokens, top-K with the selection's tie rule, the encoder's matrix product, LayerNorm,
- * ReLU and the causal softmax row. Buffers are plain arrays with offsets; nothing is allocated per call except the
+ * ReLU and the causal softmax row; and the gradient kernels of a trainer's backward pass ({@link #matmulTransposeB},
+ * {@link #addMatmulTransposeA}, {@link #addColumnSums}, {@link #reluBackward}, {@link #softmaxRowBackward},
+ * {@link #layerNormBackward}). Buffers are plain arrays with offsets; nothing is allocated per call except the
  * small tile scratch of {@link #scoreAll} in the vector implementation.
  *
  * <p>Every method checks its arguments (an {@link IllegalArgumentException} naming the offending values) and
@@ -323,6 +325,105 @@ public final class VectorKernels {
         checkPositive("n", n);
         checkRange("scores", scores.length, off, n);
         IMPL.maskedSoftmaxRow(scores, off, n);
+    }
+
+    // ------------------------------------------------------------------------------------ backward (training)
+    // The gradient kernels of a trainer's backward pass. Layout as in matmul: row-major, w is (in, out) so that the
+    // forward pass is y = x · w. All arrays are plain float32; none of these allocates.
+
+    /**
+     * {@code dx (rows, in) = dy (rows, out) · w (in, out)ᵀ}, i.e. {@code dx[r, i] = Σ_o dy[r, o] · w[i, o]}: the input
+     * gradient of {@code y = x · w}. Overwrites {@code dx}. Vector: each output a lane-parallel dot, so it agrees with
+     * the scalar twin (a sequential sum) within rounding. {@code dx} must not alias {@code dy} or {@code w}.
+     */
+    public static void matmulTransposeB(float[] dy, int dyOff, int rows, int out, float[] w, int wOff, int in, float[] dx, int dxOff) {
+        checkNonNegative("rows", rows);
+        checkPositive("out", out);
+        checkPositive("in", in);
+        checkRange("dy", dy.length, dyOff, product("rows", rows, "out", out));
+        checkRange("w", w.length, wOff, product("in", in, "out", out));
+        checkRange("dx", dx.length, dxOff, product("rows", rows, "in", in));
+        if (dx == dy || dx == w) {
+            throw new IllegalArgumentException("dx must not alias dy or w");
+        }
+        IMPL.matmulTransposeB(dy, dyOff, rows, out, w, wOff, in, dx, dxOff);
+    }
+
+    /**
+     * {@code dw (in, out) += x (rows, in)ᵀ · dy (rows, out)}, i.e. {@code dw[i, o] += Σ_r x[r, i] · dy[r, o]} with r
+     * ascending, one rounded multiply and one rounded add per term (no FMA): the weight gradient of {@code y = x · w},
+     * accumulated. Both implementations give the same bits. {@code dw} must not alias {@code x} or {@code dy}.
+     */
+    public static void addMatmulTransposeA(float[] x, int xOff, int rows, int in, float[] dy, int dyOff, int out, float[] dw, int dwOff) {
+        checkNonNegative("rows", rows);
+        checkPositive("in", in);
+        checkPositive("out", out);
+        checkRange("x", x.length, xOff, product("rows", rows, "in", in));
+        checkRange("dy", dy.length, dyOff, product("rows", rows, "out", out));
+        checkRange("dw", dw.length, dwOff, product("in", in, "out", out));
+        if (dw == x || dw == dy) {
+            throw new IllegalArgumentException("dw must not alias x or dy");
+        }
+        IMPL.addMatmulTransposeA(x, xOff, rows, in, dy, dyOff, out, dw, dwOff);
+    }
+
+    /**
+     * {@code db[dbOff + j] += Σ_r dy[dyOff + r·n + j]} with r ascending (the bias gradient, accumulated). Both
+     * implementations give the same bits. {@code db} must not alias {@code dy}.
+     */
+    public static void addColumnSums(float[] dy, int dyOff, int rows, int n, float[] db, int dbOff) {
+        checkNonNegative("rows", rows);
+        checkPositive("n", n);
+        checkRange("dy", dy.length, dyOff, product("rows", rows, "n", n));
+        checkRange("db", db.length, dbOff, n);
+        if (db == dy) {
+            throw new IllegalArgumentException("db must not alias dy");
+        }
+        IMPL.addColumnSums(dy, dyOff, rows, n, db, dbOff);
+    }
+
+    /**
+     * In place over {@code dy[dyOff .. +n)}: the gradient of ReLU given its output {@code y}: {@code dy[i]} is kept
+     * where {@code y[i] > 0} and becomes 0 elsewhere (also at exactly 0 and NaN, the subgradient 0, as PyTorch does).
+     * Both implementations give the same bits.
+     */
+    public static void reluBackward(float[] y, int yOff, float[] dy, int dyOff, int n) {
+        checkNonNegative("n", n);
+        checkRange("y", y.length, yOff, n);
+        checkRange("dy", dy.length, dyOff, n);
+        IMPL.reluBackward(y, yOff, dy, dyOff, n);
+    }
+
+    /**
+     * In place over {@code dp[dpOff .. +n)}: the gradient of a softmax row with respect to its scores, given its
+     * output {@code p} and the gradient {@code dp} of the output: {@code ds[i] = p[i] · (dp[i] − Σ_j p[j] · dp[j])}.
+     * Masked scores (p = 0, e.g. MASKED = -1e9 or keys beyond the causal limit) get gradient exactly 0. Vector: the
+     * sum in lanes, within rounding of the scalar twin. {@code dp} may not alias {@code p}.
+     */
+    public static void softmaxRowBackward(float[] p, int pOff, float[] dp, int dpOff, int n) {
+        checkPositive("n", n);
+        checkRange("p", p.length, pOff, n);
+        checkRange("dp", dp.length, dpOff, n);
+        if (p == dp) {
+            throw new IllegalArgumentException("dp must not alias p");
+        }
+        IMPL.softmaxRowBackward(p, pOff, dp, dpOff, n);
+    }
+
+    /**
+     * In place over {@code dy[dyOff .. +n)}: the input gradient of an affine-free LayerNorm row {@code xhat = (x −
+     * mean) · rstd}, given the normalized row {@code xhat} (the forward output before any scale and shift) and
+     * {@code rstd = 1 / √(var + eps)}: {@code dx[i] = rstd · (dy[i] − mean(dy) − xhat[i] · mean(dy ⊙ xhat))}. For an
+     * affine LayerNorm pass {@code dy ⊙ γ}. Vector: the two means in lanes, within rounding of the scalar twin.
+     */
+    public static void layerNormBackward(float[] xhat, int xOff, int n, float rstd, float[] dy, int dyOff) {
+        checkPositive("n", n);
+        checkRange("xhat", xhat.length, xOff, n);
+        checkRange("dy", dy.length, dyOff, n);
+        if (!(rstd > 0f) || Float.isInfinite(rstd)) {
+            throw new IllegalArgumentException("rstd is " + rstd + ", expected a finite value > 0");
+        }
+        IMPL.layerNormBackward(xhat, xOff, n, rstd, dy, dyOff);
     }
 
     // ---------------------------------------------------------------------------------------------------- checks
