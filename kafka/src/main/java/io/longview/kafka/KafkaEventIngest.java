@@ -248,24 +248,29 @@ public final class KafkaEventIngest implements AutoCloseable {
      *                        is not the event's user id
      */
     static Event decode(ConsumerRecord<byte[], byte[]> r) {
-        Path where = Path.of(r.topic() + "-" + r.partition());
-        if (r.value() == null) {
-            throw new InputException(where, r.offset(), "empty record (null value), expected an event JSON object");
+        return decode(r.topic(), r.partition(), r.offset(), r.key(), r.value());
+    }
+
+    /** {@link #decode(ConsumerRecord)} from a record's parts (Kafka Streams has no ConsumerRecord). */
+    static Event decode(String topic, int partition, long offset, byte[] key, byte[] value) {
+        Path where = Path.of(topic + "-" + partition);
+        if (value == null) {
+            throw new InputException(where, offset, "empty record (null value), expected an event JSON object");
         }
         String json;
         try {
             json = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(r.value())).toString();
+                    .decode(ByteBuffer.wrap(value)).toString();
         } catch (CharacterCodingException e) {
-            throw new InputException(where, r.offset(), "value is not UTF-8 text");
+            throw new InputException(where, offset, "value is not UTF-8 text");
         }
-        Event e = JsonLinesEventReader.parse(json, where, r.offset());
-        if (r.key() != null) {
-            String key = new String(r.key(), StandardCharsets.UTF_8);
-            if (!key.equals(Long.toString(e.userId()))) {
-                throw new InputException(where, r.offset(), "record key \"" + abbreviate(key)
+        Event e = JsonLinesEventReader.parse(json, where, offset);
+        if (key != null) {
+            String k = new String(key, StandardCharsets.UTF_8);
+            if (!k.equals(Long.toString(e.userId()))) {
+                throw new InputException(where, offset, "record key \"" + abbreviate(k)
                         + "\" is not the event's user_id " + e.userId() + " (key events by user id in decimal)");
             }
         }

@@ -82,6 +82,10 @@ class KafkaEventIngestTest {
     }
 
     static KafkaProducer<String, String> producer() {
+        return producer(kafka);
+    }
+
+    static KafkaProducer<String, String> producer(InProcessKafka kafka) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), new StringSerializer());

@@ -1,0 +1,166 @@
+package io.longview.kafka;
+
+import io.longview.core.model.Event;
+import io.longview.core.model.InMemoryItemEmbeddings;
+import io.longview.core.model.SequenceLimits;
+import io.longview.core.model.Token;
+import io.longview.store.SequenceStore;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Kafka Streams tier against the embedded store, on an in-process broker, with an instance lost and rebuilt. */
+class StreamsTierTest {
+    private static final int USERS = 300;
+    private static final int EVENTS = Integer.getInteger("longview.kafka.tierEvents", 20_000);
+
+    @TempDir
+    static Path dir;
+    static InProcessKafka kafka;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = new InProcessKafka(dir.resolve("kafka"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    static StreamsTier instance(String name, Path state, InMemoryItemEmbeddings catalog, AtomicLong restored) {
+        StreamsTier t = new StreamsTier(new StreamsTier.Config(kafka.bootstrap(), "tier-events", "tier", state, 0,
+                name + ":1", "tier-events.dlq"), catalog, SequenceLimits.DEFAULT,
+                io.longview.store.StoreDescriptor.DEFAULT_CHUNK_CAPACITY,
+                Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100, "consumer.session.timeout.ms", 6000,
+                        "consumer.heartbeat.interval.ms", 500));
+        t.streams().setGlobalStateRestoreListener(new StateRestoreListener() {
+            @Override
+            public void onRestoreStart(TopicPartition tp, String store, long start, long end) {
+            }
+
+            @Override
+            public void onBatchRestored(TopicPartition tp, String store, long batchEnd, long n) {
+                restored.addAndGet(n);
+            }
+
+            @Override
+            public void onRestoreEnd(TopicPartition tp, String store, long total) {
+            }
+        });
+        return t;
+    }
+
+    static void await(String what, Duration limit, BooleanSupplier ok) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!ok.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Every user read from the instance that owns it equals the embedded store's state. */
+    static void assertSameState(Map<String, StreamsTier> byHost, SequenceStore reference) {
+        for (long u = 1; u <= USERS; u++) {
+            KeyQueryMetadata m = byHost.values().iterator().next().owner(u);
+            StreamsTier owner = byHost.get(m.activeHost().host());
+            assertThat(owner).as("owner %s of user %d", m.activeHost(), u).isNotNull();
+            assertThat(owner.readLocal(u)).as("user %d on %s", u, m.activeHost()).isEqualTo(reference.read(u));
+        }
+    }
+
+    @Test
+    void tierEndsInTheEmbeddedStoresStateAndAnInstanceRebuildsFromTheChangelog(@TempDir Path tmp) throws Exception {
+        kafka.createTopic("tier-events", 8);
+        kafka.createTopic("tier-events.dlq", 1);
+        List<Event> events = KafkaEventIngestTest.randomEvents(EVENTS, USERS, 3);
+        InMemoryItemEmbeddings catalog;
+        try (SequenceStore reference = KafkaEventIngestTest.storeWithItems(tmp.resolve("reference"))) {
+            InMemoryItemEmbeddings items = new InMemoryItemEmbeddings();
+            reference.catalog().forEachItem((id, v) -> items.put(id, v.clone()));
+            catalog = items;
+            reference.append(events);
+            long t0 = System.nanoTime();
+            try (KafkaProducer<String, String> p = KafkaEventIngestTest.producer(kafka)) {
+                for (Event e : events) {
+                    p.send(new ProducerRecord<>("tier-events", Long.toString(e.userId()), KafkaEventIngestTest.json(e)));
+                }
+                p.send(new ProducerRecord<>("tier-events", "1", "{not json")).get();
+            }
+            AtomicLong restoredA = new AtomicLong();
+            AtomicLong restoredB = new AtomicLong();
+            StreamsTier a = instance("a", tmp.resolve("state-a"), catalog, restoredA);
+            StreamsTier b = instance("b", tmp.resolve("state-b"), catalog, restoredB);
+            try {
+                a.start();
+                b.start();
+                await("both instances to process every record", Duration.ofSeconds(60),
+                        () -> a.counts()[0] + b.counts()[0] >= EVENTS + 1
+                                && a.streams().state() == KafkaStreams.State.RUNNING
+                                && b.streams().state() == KafkaStreams.State.RUNNING);
+                double ingestSecs = (System.nanoTime() - t0) / 1e9;
+                assertThat(a.counts()[2] + b.counts()[2]).as("dead-lettered").isEqualTo(1);
+                assertSameState(Map.of("a", a, "b", b), reference);
+                System.out.printf("tier: %,d events over 8 partitions on 2 instances, produced and applied in %.1f s%n",
+                        EVENTS, ingestSecs);
+
+                // lose b with its state directory; a new instance with an empty state dir restores from the changelog
+                b.close();
+                b.streams().cleanUp();
+                AtomicLong restoredC = new AtomicLong();
+                long r0 = System.nanoTime();
+                StreamsTier c = instance("c", tmp.resolve("state-c"), catalog, restoredC);
+                try {
+                    c.start();
+                    await("the tier to settle on a and c", Duration.ofSeconds(90),
+                            () -> a.streams().state() == KafkaStreams.State.RUNNING
+                                    && c.streams().state() == KafkaStreams.State.RUNNING
+                                    && ownedBy(a, "c"));
+                    double restoreSecs = (System.nanoTime() - r0) / 1e9;
+                    assertSameState(Map.of("a", a, "c", c), reference);
+                    long restored = restoredA.get() + restoredC.get();
+                    assertThat(restored).as("changelog records restored").isPositive();
+                    System.out.printf("tier: restore of %,d changelog records (a %,d, c %,d) in %.1f s from c's start to serving%n",
+                            restored, restoredA.get(), restoredC.get(), restoreSecs);
+                } finally {
+                    c.close();
+                }
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+    }
+
+    /** True when some user is owned by {@code host} (the rebalance gave it partitions). */
+    private static boolean ownedBy(StreamsTier any, String host) {
+        for (long u = 1; u <= USERS; u++) {
+            KeyQueryMetadata m = any.owner(u);
+            if (m.activeHost().host().equals(host)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
