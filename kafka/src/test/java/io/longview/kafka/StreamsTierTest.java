@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -122,6 +123,7 @@ class StreamsTierTest {
                 double ingestSecs = (System.nanoTime() - t0) / 1e9;
                 assertThat(a.counts()[2] + b.counts()[2]).as("dead-lettered").isEqualTo(1);
                 assertSameState(Map.of("a", a, "b", b), reference);
+                assertSameRanking(tmp, reference, Map.of("a", a, "b", b));
                 System.out.printf("tier: %,d events over 8 partitions on 2 instances, produced and applied in %.1f s%n",
                         EVENTS, ingestSecs);
 
@@ -150,6 +152,54 @@ class StreamsTierTest {
                 a.close();
                 b.close();
             }
+        }
+    }
+
+    /**
+     * serve's RankingService over each instance's {@link TierSequenceStore} ranks every user (on the instance that
+     * owns it) exactly as over the embedded store; a non-owner refuses the user naming the owner.
+     */
+    static void assertSameRanking(Path tmp, SequenceStore reference, Map<String, StreamsTier> tiers) {
+        Path checkpoint = io.longview.serve.bench.SyntheticWorld.writeRandomCheckpoint(tmp.resolve("m.lvck"), 5, "tier-test");
+        io.longview.serve.ServeConfig config = io.longview.serve.ServeConfig.defaults(checkpoint).withEngineThreads(1);
+        io.longview.serve.ServeMetrics metrics = new io.longview.serve.ServeMetrics(() -> 0, () -> 0);
+        List<io.longview.serve.RankRequest.Candidate> candidates = new java.util.ArrayList<>();
+        for (long item = 1; item <= 20; item++) {
+            candidates.add(new io.longview.serve.RankRequest.Candidate(item, null));
+        }
+        long now = 1_700_000_000_000L + 60_000_000L;
+        Map<String, io.longview.serve.RankingService> services = new HashMap<>();
+        try (io.longview.serve.RankingService single = new io.longview.serve.RankingService(config, reference, metrics)) {
+            for (var t : tiers.entrySet()) {
+                services.put(t.getKey(), new io.longview.serve.RankingService(config,
+                        new TierSequenceStore(t.getValue(), new org.apache.kafka.streams.state.HostInfo(t.getKey(), 1), reference),
+                        metrics));
+            }
+            for (long u = 1; u <= USERS; u++) {
+                var req = new io.longview.serve.RankRequest(u, now, candidates, null, false);
+                String owner = tiers.values().iterator().next().owner(u).activeHost().host();
+                var want = single.rank(req);
+                var got = services.get(owner).rank(req);
+                // equal histories (asserted before); scores to 1e-5: two engine instances differed by ~1e-6 on them
+                Map<Long, Double> wantScores = new HashMap<>();
+                want.get("results").forEach(c -> wantScores.put(c.get("item_id").asLong(), c.get("score").asDouble()));
+                assertThat(got.get("results")).hasSize(candidates.size());
+                for (var c : got.get("results")) {
+                    assertThat(c.get("score").asDouble()).as("user %d item %d on %s", u, c.get("item_id").asLong(), owner)
+                            .isCloseTo(wantScores.get(c.get("item_id").asLong()), org.assertj.core.data.Offset.offset(1e-5));
+                }
+                assertThat(got.get("user_known")).isEqualTo(want.get("user_known"));
+                for (var other : services.entrySet()) {
+                    if (!other.getKey().equals(owner)) {
+                        long user = u;
+                        org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.getValue().rank(req))
+                                .isInstanceOf(TierSequenceStore.NotHere.class)
+                                .hasMessageContaining("user " + user + " is served by " + owner);
+                    }
+                }
+            }
+        } finally {
+            services.values().forEach(io.longview.serve.RankingService::close);
         }
     }
 
