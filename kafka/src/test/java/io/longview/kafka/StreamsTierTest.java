@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Kafka Streams tier against the embedded store, on an in-process broker, with an instance lost and rebuilt. */
 class StreamsTierTest {
-    private static final int USERS = 300;
+    private static final int USERS = Integer.getInteger("longview.kafka.tierUsers", 300);
     private static final int EVENTS = Integer.getInteger("longview.kafka.tierEvents", 20_000);
 
     @TempDir
@@ -48,26 +48,13 @@ class StreamsTierTest {
         }
     }
 
-    static StreamsTier instance(String name, Path state, InMemoryItemEmbeddings catalog, AtomicLong restored) {
+    static StreamsTier instance(String name, Path state, InMemoryItemEmbeddings catalog, Restores restores) {
         StreamsTier t = new StreamsTier(new StreamsTier.Config(kafka.bootstrap(), "tier-events", "tier", state, 0,
                 name + ":1", "tier-events.dlq"), catalog, SequenceLimits.DEFAULT,
                 io.longview.store.StoreDescriptor.DEFAULT_CHUNK_CAPACITY,
                 Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100, "consumer.session.timeout.ms", 6000,
                         "consumer.heartbeat.interval.ms", 500));
-        t.streams().setGlobalStateRestoreListener(new StateRestoreListener() {
-            @Override
-            public void onRestoreStart(TopicPartition tp, String store, long start, long end) {
-            }
-
-            @Override
-            public void onBatchRestored(TopicPartition tp, String store, long batchEnd, long n) {
-                restored.addAndGet(n);
-            }
-
-            @Override
-            public void onRestoreEnd(TopicPartition tp, String store, long total) {
-            }
-        });
+        t.streams().setGlobalStateRestoreListener(restores);
         return t;
     }
 
@@ -97,27 +84,28 @@ class StreamsTierTest {
         kafka.createTopic("tier-events.dlq", 1);
         List<Event> events = KafkaEventIngestTest.randomEvents(EVENTS, USERS, 3);
         InMemoryItemEmbeddings catalog;
+        int firstPart = EVENTS * 7 / 10; // produced before the instances start; the rest while b is lost
         try (SequenceStore reference = KafkaEventIngestTest.storeWithItems(tmp.resolve("reference"))) {
             InMemoryItemEmbeddings items = new InMemoryItemEmbeddings();
             reference.catalog().forEachItem((id, v) -> items.put(id, v.clone()));
             catalog = items;
-            reference.append(events);
+            reference.append(events.subList(0, firstPart));
             long t0 = System.nanoTime();
             try (KafkaProducer<String, String> p = KafkaEventIngestTest.producer(kafka)) {
-                for (Event e : events) {
+                for (Event e : events.subList(0, firstPart)) {
                     p.send(new ProducerRecord<>("tier-events", Long.toString(e.userId()), KafkaEventIngestTest.json(e)));
                 }
                 p.send(new ProducerRecord<>("tier-events", "1", "{not json")).get();
             }
-            AtomicLong restoredA = new AtomicLong();
-            AtomicLong restoredB = new AtomicLong();
-            StreamsTier a = instance("a", tmp.resolve("state-a"), catalog, restoredA);
-            StreamsTier b = instance("b", tmp.resolve("state-b"), catalog, restoredB);
+            Restores restoresA = new Restores();
+            Restores restoresB = new Restores();
+            StreamsTier a = instance("a", tmp.resolve("state-a"), catalog, restoresA);
+            StreamsTier b = instance("b", tmp.resolve("state-b"), catalog, restoresB);
             try {
                 a.start();
                 b.start();
                 await("both instances to process every record", Duration.ofSeconds(60),
-                        () -> a.counts()[0] + b.counts()[0] >= EVENTS + 1
+                        () -> a.counts()[0] + b.counts()[0] >= firstPart + 1
                                 && a.streams().state() == KafkaStreams.State.RUNNING
                                 && b.streams().state() == KafkaStreams.State.RUNNING);
                 double ingestSecs = (System.nanoTime() - t0) / 1e9;
@@ -125,26 +113,53 @@ class StreamsTierTest {
                 assertSameState(Map.of("a", a, "b", b), reference);
                 assertSameRanking(tmp, reference, Map.of("a", a, "b", b));
                 System.out.printf("tier: %,d events over 8 partitions on 2 instances, produced and applied in %.1f s%n",
-                        EVENTS, ingestSecs);
+                        firstPart, ingestSecs);
 
-                // lose b with its state directory; a new instance with an empty state dir restores from the changelog
-                b.close();
-                b.streams().cleanUp();
-                AtomicLong restoredC = new AtomicLong();
-                long r0 = System.nanoTime();
-                StreamsTier c = instance("c", tmp.resolve("state-c"), catalog, restoredC);
+                // (b) while the rest is being produced (acks=all: acknowledged when send().get() returns), b stops
+                // without committing its work in hand or leaving the group (close with a zero timeout, the closest an
+                // in-process test comes to kill -9); (c) a new instance c with an empty state directory joins
+                Restores restoresC = new Restores();
+                StreamsTier c = instance("c", tmp.resolve("state-c"), catalog, restoresC);
                 try {
+                    Thread producer = Thread.ofPlatform().start(() -> {
+                        try (KafkaProducer<String, String> p = KafkaEventIngestTest.producer(kafka)) {
+                            for (Event e : events.subList(firstPart, events.size())) {
+                                p.send(new ProducerRecord<>("tier-events", Long.toString(e.userId()), KafkaEventIngestTest.json(e)));
+                            }
+                            p.flush();
+                        }
+                    });
+                    long before = b.counts()[0];
+                    await("b to take some of the new records", Duration.ofSeconds(30), () -> b.counts()[0] > before);
+                    b.streams().close(org.apache.kafka.streams.CloseOptions
+                            .groupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+                            .withTimeout(Duration.ZERO));
+                    long r0 = System.nanoTime();
                     c.start();
-                    await("the tier to settle on a and c", Duration.ofSeconds(90),
-                            () -> a.streams().state() == KafkaStreams.State.RUNNING
-                                    && c.streams().state() == KafkaStreams.State.RUNNING
-                                    && ownedBy(a, "c"));
-                    double restoreSecs = (System.nanoTime() - r0) / 1e9;
+                    producer.join();
+                    reference.append(events.subList(firstPart, events.size()));
+                    await("a and c to serve every user as the embedded store", Duration.ofSeconds(90), () -> {
+                        if (a.streams().state() != KafkaStreams.State.RUNNING || c.streams().state() != KafkaStreams.State.RUNNING
+                                || !ownedBy(a, "c")) {
+                            return false;
+                        }
+                        try {
+                            assertSameState(Map.of("a", a, "c", c), reference);
+                            return true;
+                        } catch (AssertionError | RuntimeException notYet) {
+                            return false;
+                        }
+                    });
+                    double settleSecs = (System.nanoTime() - r0) / 1e9;
                     assertSameState(Map.of("a", a, "c", c), reference);
-                    long restored = restoredA.get() + restoredC.get();
-                    assertThat(restored).as("changelog records restored").isPositive();
-                    System.out.printf("tier: restore of %,d changelog records (a %,d, c %,d) in %.1f s from c's start to serving%n",
-                            restored, restoredA.get(), restoredC.get(), restoreSecs);
+                    assertSameRanking(tmp, reference, Map.of("a", a, "c", c));
+                    assertThat(restoresC.records.get()).as("c restored from the changelog").isPositive();
+                    System.out.printf("tier: b lost mid-ingestion, c started empty: a and c serve every user as the embedded "
+                                    + "store %.1f s after c's start%n", settleSecs);
+                    for (var r : List.of(Map.entry("a", restoresA), Map.entry("c", restoresC))) {
+                        System.out.printf("tier: %s restored %,d changelog records in %.2f s: %,.0f records/s%n", r.getKey(),
+                                r.getValue().records.get(), r.getValue().seconds(), r.getValue().records.get() / r.getValue().seconds());
+                    }
                 } finally {
                     c.close();
                 }
@@ -152,6 +167,34 @@ class StreamsTierTest {
                 a.close();
                 b.close();
             }
+        }
+    }
+
+    /** Changelog records restored and the span from the first restore start to the last restore end. */
+    static final class Restores implements StateRestoreListener {
+        final AtomicLong records = new AtomicLong();
+        volatile long first;
+        volatile long last;
+
+        @Override
+        public void onRestoreStart(TopicPartition tp, String store, long start, long end) {
+            if (first == 0) {
+                first = System.nanoTime();
+            }
+        }
+
+        @Override
+        public void onBatchRestored(TopicPartition tp, String store, long batchEnd, long n) {
+            records.addAndGet(n);
+        }
+
+        @Override
+        public void onRestoreEnd(TopicPartition tp, String store, long total) {
+            last = System.nanoTime();
+        }
+
+        double seconds() {
+            return first == 0 || last <= first ? Double.NaN : (last - first) / 1e9;
         }
     }
 
