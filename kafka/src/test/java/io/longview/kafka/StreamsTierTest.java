@@ -129,6 +129,7 @@ class StreamsTierTest {
                             p.flush();
                         }
                     });
+                    restoresA.reset(); // measure a's restores of b's partitions only
                     long before = b.counts()[0];
                     await("b to take some of the new records", Duration.ofSeconds(30), () -> b.counts()[0] > before);
                     b.streams().close(org.apache.kafka.streams.CloseOptions
@@ -193,6 +194,12 @@ class StreamsTierTest {
             last = System.nanoTime();
         }
 
+        void reset() {
+            records.set(0);
+            first = 0;
+            last = 0;
+        }
+
         double seconds() {
             return first == 0 || last <= first ? Double.NaN : (last - first) / 1e9;
         }
@@ -212,6 +219,8 @@ class StreamsTierTest {
         }
         long now = 1_700_000_000_000L + 60_000_000L;
         Map<String, io.longview.serve.RankingService> services = new HashMap<>();
+        double[] singleRead = new double[USERS];
+        double[] tierRead = new double[USERS];
         try (io.longview.serve.RankingService single = new io.longview.serve.RankingService(config, reference, metrics)) {
             for (var t : tiers.entrySet()) {
                 services.put(t.getKey(), new io.longview.serve.RankingService(config,
@@ -223,6 +232,8 @@ class StreamsTierTest {
                 String owner = tiers.values().iterator().next().owner(u).activeHost().host();
                 var want = single.rank(req);
                 var got = services.get(owner).rank(req);
+                singleRead[(int) u - 1] = want.get("timing_ms").get("store_read").asDouble();
+                tierRead[(int) u - 1] = got.get("timing_ms").get("store_read").asDouble();
                 // equal histories (asserted before); scores to 1e-5: two engine instances differed by ~1e-6 on them
                 Map<Long, Double> wantScores = new HashMap<>();
                 want.get("results").forEach(c -> wantScores.put(c.get("item_id").asLong(), c.get("score").asDouble()));
@@ -241,6 +252,11 @@ class StreamsTierTest {
                     }
                 }
             }
+            java.util.Arrays.sort(singleRead);
+            java.util.Arrays.sort(tierRead);
+            System.out.printf("tier: history read in rank, median over %d users: embedded store %.3f ms, tier (owner lookup + "
+                    + "Streams store) %.3f ms; p99 %.3f vs %.3f ms%n", USERS, singleRead[USERS / 2], tierRead[USERS / 2],
+                    singleRead[USERS * 99 / 100], tierRead[USERS * 99 / 100]);
         } finally {
             services.values().forEach(io.longview.serve.RankingService::close);
         }
