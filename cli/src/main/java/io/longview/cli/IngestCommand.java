@@ -9,6 +9,7 @@ import io.longview.data.io.DatasetLayout;
 import io.longview.data.io.EventSource;
 import io.longview.data.io.EventSources;
 import io.longview.data.io.ItemFileReader;
+import io.longview.kafka.KafkaEventIngest;
 import io.longview.store.AppendResult;
 import io.longview.store.RocksSequenceStore;
 import io.longview.store.SequenceStore;
@@ -33,7 +34,7 @@ import java.util.concurrent.Callable;
  * the batches in the store; running the same ingest again completes it (appends are idempotent).
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Ingest an event log and its items into the sequence store (embedded RocksDB).",
+        description = {"Ingest an event log and its items into the sequence store (embedded RocksDB), or consume events from Kafka (--kafka).",
                 "The input is checked whole before anything is written; re-running an ingest is harmless (idempotent)."})
 final class IngestCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -45,6 +46,33 @@ final class IngestCommand implements Callable<Integer> {
 
         @ArgGroup(exclusive = false)
         Files2 files;
+
+        @ArgGroup(exclusive = false)
+        KafkaSource kafka;
+    }
+
+    /** {@code --kafka}: consume a topic instead of reading files (module {@code kafka}, {@link KafkaEventIngest}). */
+    static final class KafkaSource {
+        @Option(names = "--kafka", required = true, paramLabel = "BOOTSTRAP",
+                description = "consume events from Kafka (host:port,...) as a consumer-group member, until Ctrl-C or --idle-exit; "
+                        + "an event whose item is not in the store's catalog goes to the dead-letter topic")
+        String bootstrap;
+
+        @Option(names = "--topic", required = true, description = "the events topic (JSON event-log objects, key = user id)")
+        String topic;
+
+        @Option(names = "--group", description = "consumer group id (default ${DEFAULT-VALUE})", defaultValue = "longview-ingest")
+        String group;
+
+        @Option(names = "--dead-letter-topic", description = "where refused records go, with the reason in header "
+                + KafkaEventIngest.REASON_HEADER + " (default: <topic>.dlq)")
+        String deadLetterTopic;
+
+        @Option(names = "--item-file", paramLabel = "FILE", description = "item embeddings (CSV or JSON Lines) to put into the store's catalog first")
+        Path itemFile;
+
+        @Option(names = "--idle-exit", paramLabel = "SECONDS", description = "return once no record arrived for this long (default: run until stopped)")
+        Double idleExitSeconds;
     }
 
     static final class Files2 {
@@ -72,6 +100,9 @@ final class IngestCommand implements Callable<Integer> {
     public Integer call() {
         if (batch < 1) {
             throw new InputException("--batch must be ≥ 1, got " + batch);
+        }
+        if (input.kafka != null) {
+            return consumeKafka(input.kafka);
         }
         Path events;
         Path items;
@@ -113,6 +144,60 @@ final class IngestCommand implements Callable<Integer> {
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "ingested %,d events (%,d changed the store, %,d already there) and %,d items into %s in %.1f s: %,.0f events/s%n%s%n",
                 sum.events(), sum.applied(), sum.unchanged(), itemCount, store, secs, sum.events() / secs, stats);
+        return 0;
+    }
+
+    /** {@code --kafka}: consumes until stopped (Ctrl-C: the batch in hand is committed first) or idle. */
+    private int consumeKafka(KafkaSource k) {
+        KafkaEventIngest.Config config = KafkaEventIngest.Config.of(k.bootstrap, k.topic).withGroup(k.group)
+                .withMaxPollRecords(batch);
+        if (k.deadLetterTopic != null) {
+            config = config.withDeadLetterTopic(k.deadLetterTopic);
+        }
+        if (k.idleExitSeconds != null && !(k.idleExitSeconds > 0)) {
+            throw new IllegalArgumentException("--idle-exit must be > 0 seconds, got " + k.idleExitSeconds);
+        }
+        java.time.Duration idle = k.idleExitSeconds == null ? null
+                : java.time.Duration.ofMillis(Math.round(k.idleExitSeconds * 1000));
+        InMemoryItemEmbeddings items = k.itemFile == null ? null : ItemFileReader.read(k.itemFile);
+        long start = System.nanoTime();
+        KafkaEventIngest.Counts counts;
+        String stats;
+        // Ctrl-C: stop after the batch in hand is committed, and close the store before the JVM exits
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<KafkaEventIngest> running = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread hook = new Thread(() -> {
+            KafkaEventIngest r = running.get();
+            if (r != null) {
+                r.stop();
+            }
+            try {
+                closed.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ingest-kafka-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            try (SequenceStore s = RocksSequenceStore.open(store, Cli.withRetention(StoreOptions.defaults(), retentionDays).withSync(!noFsync));
+                 KafkaEventIngest in = new KafkaEventIngest(config, s, java.util.Map.of())) {
+                if (items != null) {
+                    putItems(s, items);
+                }
+                running.set(in);
+                counts = in.run(idle);
+                stats = s.stats().toString();
+            }
+        } finally {
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waited for the latch released above
+            }
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "consumed %s from %s into %s in %.1f s%n%s%n", counts, k.topic, store, secs, stats);
         return 0;
     }
 

@@ -95,7 +95,7 @@ public final class JsonLinesEventReader implements EventSource {
             if (s == null) {
                 done = true;
             } else if (!s.isBlank()) {
-                pending = parse(s);
+                pending = parse(s, new Where(lines.file(), lines.line()));
                 pendingLine = lines.line();
             }
             // a null pending after a non-blank line: a row the dialect skips
@@ -114,7 +114,40 @@ public final class JsonLinesEventReader implements EventSource {
         return e;
     }
 
-    private Event parse(String s) {
+    /** Parses single objects in the canonical format (no file; its state is read-only, so shared by threads). */
+    private static final JsonLinesEventReader CANONICAL = new JsonLinesEventReader(EventLogDialect.CANONICAL);
+
+    private JsonLinesEventReader(EventLogDialect dialect) {
+        this.dialect = dialect;
+        for (String f : EventLogDialect.FIELDS) {
+            fieldOfKey.put(dialect.column(f), f);
+        }
+        lines = null;
+        done = true;
+    }
+
+    /**
+     * Parses one canonical event-log JSON object (the format of the class comment) that did not come from a file,
+     * such as a Kafka record's value: the one parser of the format, shared with the file reader. Thread-safe.
+     *
+     * @param json   the object's text
+     * @param source what to name in errors (a file, or a pseudo-path such as {@code topic-partition})
+     * @param record what to report as the line number (a line, or an offset)
+     * @throws InputException for anything the file reader refuses, naming {@code source} and {@code record}
+     */
+    public static Event parse(String json, Path source, long record) {
+        return CANONICAL.parse(json, new Where(source, record));
+    }
+
+    /** Where a parsed object came from, for error messages. */
+    private record Where(Path file, long line) {
+        InputException error(String reason) {
+            return new InputException(file, line, reason);
+        }
+    }
+
+    // `lines` is the object's origin here (it shadows the reader field of that name)
+    private Event parse(String s, Where lines) {
         long user = 0;
         long item = 0;
         long ts = 0;
@@ -147,11 +180,11 @@ public final class JsonLinesEventReader implements EventSource {
                 }
                 seen |= bit;
                 switch (bit) {
-                    case 1 -> user = integer(p, name);
-                    case 2 -> item = integer(p, name);
+                    case 1 -> user = integer(p, name, lines);
+                    case 2 -> item = integer(p, name, lines);
                     case 4 -> {
                         try {
-                            ts = dialect.timestampMs(integer(p, name));
+                            ts = dialect.timestampMs(integer(p, name, lines));
                         } catch (IllegalArgumentException e) {
                             throw lines.error(e.getMessage());
                         }
@@ -166,7 +199,7 @@ public final class JsonLinesEventReader implements EventSource {
                             throw lines.error(e.getMessage());
                         }
                     }
-                    default -> surface = surface(p);
+                    default -> surface = surface(p, lines);
                 }
             }
             if (p.nextToken() != null) {
@@ -193,7 +226,7 @@ public final class JsonLinesEventReader implements EventSource {
         return action == EventLogDialect.SKIP ? null : new Event(user, item, ts, action, surface);
     }
 
-    private long integer(JsonParser p, String name) throws IOException {
+    private long integer(JsonParser p, String name, Where lines) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NUMBER_INT) {
             if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
@@ -212,7 +245,7 @@ public final class JsonLinesEventReader implements EventSource {
         throw lines.error(name + " is " + valueText(p) + ", expected an integer");
     }
 
-    private byte surface(JsonParser p) throws IOException {
+    private byte surface(JsonParser p, Where lines) throws IOException {
         JsonToken t = p.currentToken();
         try {
             if (t == JsonToken.VALUE_NUMBER_INT) {
