@@ -1,0 +1,208 @@
+package io.longview.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.longview.core.model.Actions;
+import io.longview.core.model.Event;
+import io.longview.core.model.InMemoryItemEmbeddings;
+import io.longview.core.model.Surfaces;
+import io.longview.data.io.AtomicDirectory;
+import io.longview.data.io.DatasetLayout;
+import io.longview.data.io.DatasetManifest;
+import io.longview.data.io.ItemFileReader;
+import io.longview.examples.BuildSummary;
+import io.longview.examples.ChunkReplayer;
+import io.longview.examples.ExampleBuilder;
+import io.longview.examples.ExampleBuilderConfig;
+import io.longview.examples.ExampleFooter;
+import io.longview.examples.ExampleFormat;
+import io.longview.examples.ExampleHeader;
+import io.longview.examples.ExampleWriter;
+import io.longview.examples.UserEvents;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.apache.spark.sql.functions.callUDF;
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Builds the examples of a dataset directory on Spark, with the output of the single-process {@link ExampleBuilder}:
+ * byte-identical {@code train.lvx} and {@code eval.lvx}, and the same {@code examples.json} but for the fields that
+ * describe the run (creation time, seconds, rates, {@code shards} = the number of user partitions, {@code threads}).
+ *
+ * <h2>Plan</h2>
+ * <ol>
+ *   <li>Driver: the configuration (split time and label window from the manifest or the caller) and the item
+ *       embeddings are read once, exactly as the single-process path does.</li>
+ *   <li>Spark reads the event log (CSV, plain or gzip, header checked), adds the user's output-order key
+ *       ({@link ChunkReplayer#userHash} in signed-comparable form), {@code repartitionByRange} on it (so partition
+ *       {@code i} holds a contiguous hash range, all of each of its users) and {@code sortWithinPartitions} by (key,
+ *       time): each user's events arrive as one run.</li>
+ *   <li>Each task replays its users one at a time with {@link ChunkReplayer} (the examples module's
+ *       {@code RequestMaker} and {@code ReplayHistoryProvider}; each user's events are re-ordered by
+ *       {@link UserEvents#of}, the builder's own tie-break) into two chunk files {@code tmp/part-NNNNN-*.bin} of the
+ *       output directory.</li>
+ *   <li>Driver: the chunks are appended in partition order to the two {@link ExampleWriter}s (= ascending user hash,
+ *       the builder's order), {@code examples.json} is written, and the directory is committed atomically.</li>
+ * </ol>
+ * The output directory must therefore be on a file system that the executors and the driver share (local in
+ * {@code local[N]}; NFS or similar on a cluster), and so must the dataset's {@code items.csv}, which every executor
+ * JVM reads once. A task retried by Spark rewrites its chunks from scratch; do not enable speculative execution.
+ */
+public final class SparkExampleJob {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, InMemoryItemEmbeddings> ITEMS = new ConcurrentHashMap<>();
+
+    private SparkExampleJob() {
+    }
+
+    /**
+     * Builds the examples of {@code dataset} into {@code outputDir}.
+     *
+     * @param partitions user partitions (Spark tasks); any number gives the same files
+     * @param overwrite  replace an existing {@code outputDir}; otherwise it must not exist
+     */
+    public static BuildSummary build(SparkSession spark, Path dataset, ExampleBuilderConfig config, Path outputDir,
+                                     int partitions, boolean overwrite) {
+        long start = System.nanoTime();
+        DatasetLayout layout = new DatasetLayout(dataset);
+        InMemoryItemEmbeddings items = ItemFileReader.read(layout.items());
+        String configJson;
+        try {
+            configJson = JSON.writeValueAsString(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (AtomicDirectory out = new AtomicDirectory(outputDir, overwrite)) {
+            Path tmp = out.dir().resolve("tmp").toAbsolutePath();
+            Files.createDirectories(tmp);
+            spark.udf().register("longview_user_key", (UDF1<Long, Long>) u -> ChunkReplayer.userHash(u) ^ Long.MIN_VALUE, DataTypes.LongType);
+            Dataset<Row> events = readEvents(spark, layout.events())
+                    .withColumn("user_key", callUDF("longview_user_key", col("user_id")))
+                    .repartitionByRange(partitions, col("user_key"))
+                    .sortWithinPartitions(col("user_key"), col("timestamp_ms"));
+            List<long[]> parts = new ArrayList<>(events.javaRDD()
+                    .mapPartitionsWithIndex(new ReplayPartition(configJson, layout.items().toAbsolutePath().toString(), tmp.toString()), false)
+                    .collect());
+            parts.sort(Comparator.comparingLong(p -> p[0]));
+            long users = 0;
+            long eventCount = 0;
+            ExampleFooter trainFooter;
+            ExampleFooter evalFooter;
+            try (ExampleWriter train = new ExampleWriter(out.dir().resolve(ExampleFormat.TRAIN_FILE), config.header(ExampleHeader.Side.TRAIN));
+                 ExampleWriter eval = new ExampleWriter(out.dir().resolve(ExampleFormat.EVAL_FILE), config.header(ExampleHeader.Side.EVAL))) {
+                for (long[] p : parts) {
+                    ExampleBuilder.appendChunk(tmp.resolve(chunkName((int) p[0], "train")), train);
+                    ExampleBuilder.appendChunk(tmp.resolve(chunkName((int) p[0], "eval")), eval);
+                    users += p[1];
+                    eventCount += p[2];
+                }
+                trainFooter = train.finish();
+                evalFooter = eval.finish();
+            }
+            AtomicDirectory.deleteRecursively(tmp);
+            double secs = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
+            BuildSummary summary = new ExampleBuilder(config, items).summary(eventCount, users, parts.size(), trainFooter, evalFooter, secs);
+            summary.write(out.dir().resolve(ExampleFormat.SUMMARY_FILE));
+            out.commit();
+            return summary;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + outputDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The event log as a DataFrame with the event log's columns; the header must name them in order. */
+    static Dataset<Row> readEvents(SparkSession spark, Path file) {
+        StructType schema = new StructType()
+                .add("user_id", DataTypes.LongType, false)
+                .add("item_id", DataTypes.LongType, false)
+                .add("timestamp_ms", DataTypes.LongType, false)
+                .add("action", DataTypes.StringType, false)
+                .add("surface", DataTypes.StringType, false);
+        return spark.read().option("header", "true").option("enforceSchema", "false").option("mode", "FAILFAST")
+                .schema(schema).csv(file.toAbsolutePath().toString());
+    }
+
+    static String chunkName(int partition, String side) {
+        return String.format(Locale.ROOT, "part-%05d-%s.bin", partition, side);
+    }
+
+    /** One task: its users, each a run of rows, through a {@link ChunkReplayer}; returns {partition, users, events}. */
+    private record ReplayPartition(String configJson, String itemsFile, String tmpDir)
+            implements Function2<Integer, Iterator<Row>, Iterator<long[]>> {
+        @Override
+        public Iterator<long[]> call(Integer partition, Iterator<Row> rows) throws Exception {
+            ExampleBuilderConfig config = JSON.readValue(configJson, ExampleBuilderConfig.class);
+            InMemoryItemEmbeddings items = ITEMS.computeIfAbsent(itemsFile, f -> ItemFileReader.read(Path.of(f)));
+            Path tmp = Path.of(tmpDir);
+            try (ChunkReplayer replayer = new ChunkReplayer(config, items, tmp.resolve(chunkName(partition, "train")),
+                    tmp.resolve(chunkName(partition, "eval")))) {
+                List<Event> user = new ArrayList<>();
+                long current = 0;
+                while (rows.hasNext()) {
+                    Row r = rows.next();
+                    long u = r.getLong(0);
+                    if (!user.isEmpty() && u != current) {
+                        replayer.user(UserEvents.of(current, user));
+                        user.clear();
+                    }
+                    current = u;
+                    user.add(new Event(u, r.getLong(1), r.getLong(2), Actions.parse(r.getString(3)), (byte) Surfaces.parse(r.getString(4))));
+                }
+                if (!user.isEmpty()) {
+                    replayer.user(UserEvents.of(current, user));
+                }
+                replayer.close();
+                return List.of(new long[]{partition, replayer.users(), replayer.events()}).iterator();
+            }
+        }
+    }
+
+    /**
+     * {@code spark-submit --class io.longview.spark.SparkExampleJob longview-spark.jar --dataset D --out O
+     * [--partitions N] [--force]}: the manifest's split time and label window, the default selection.
+     */
+    public static void main(String[] args) throws IOException {
+        Path dataset = null;
+        Path out = null;
+        int partitions = 0;
+        boolean force = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--dataset" -> dataset = Path.of(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--partitions" -> partitions = Integer.parseInt(args[++i]);
+                case "--force" -> force = true;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; usage: --dataset DIR --out DIR [--partitions N] [--force]");
+            }
+        }
+        if (dataset == null || out == null) {
+            throw new IllegalArgumentException("usage: --dataset DIR --out DIR [--partitions N] [--force]");
+        }
+        DatasetManifest manifest = DatasetManifest.read(new DatasetLayout(dataset).manifest());
+        ExampleBuilderConfig config = ExampleBuilderConfig.fromManifest(manifest);
+        try (SparkSession spark = SparkSession.builder().appName("longview-examples").getOrCreate()) {
+            int n = partitions > 0 ? partitions : Math.max(1, spark.sparkContext().defaultParallelism() * 2);
+            BuildSummary s = build(spark, dataset, config, out, n, force);
+            System.out.printf(Locale.ROOT, "examples in %s: train %,d examples, eval %,d examples, %,d events of %,d users in %.1f s (%,.0f examples/s)%n",
+                    out, s.train().examples(), s.eval().examples(), s.events(), s.users(), s.seconds(), s.examplesPerSecond());
+        }
+    }
+}
