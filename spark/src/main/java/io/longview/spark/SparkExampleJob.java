@@ -83,12 +83,7 @@ public final class SparkExampleJob {
         long start = System.nanoTime();
         DatasetLayout layout = new DatasetLayout(dataset);
         InMemoryItemEmbeddings items = ItemFileReader.read(layout.items());
-        String configJson;
-        try {
-            configJson = JSON.writeValueAsString(config);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String configJson = configJson(config);
         try (AtomicDirectory out = new AtomicDirectory(outputDir, overwrite)) {
             Path tmp = out.dir().resolve("tmp").toAbsolutePath();
             Files.createDirectories(tmp);
@@ -103,6 +98,8 @@ public final class SparkExampleJob {
             parts.sort(Comparator.comparingLong(p -> p[0]));
             long users = 0;
             long eventCount = 0;
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
             ExampleFooter trainFooter;
             ExampleFooter evalFooter;
             try (ExampleWriter train = new ExampleWriter(out.dir().resolve(ExampleFormat.TRAIN_FILE), config.header(ExampleHeader.Side.TRAIN));
@@ -112,13 +109,16 @@ public final class SparkExampleJob {
                     ExampleBuilder.appendChunk(tmp.resolve(chunkName((int) p[0], "eval")), eval);
                     users += p[1];
                     eventCount += p[2];
+                    first = Math.min(first, p[3]);
+                    last = Math.max(last, p[4]);
                 }
                 trainFooter = train.finish();
                 evalFooter = eval.finish();
             }
             AtomicDirectory.deleteRecursively(tmp);
             double secs = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
-            BuildSummary summary = new ExampleBuilder(config, items).summary(eventCount, users, parts.size(), trainFooter, evalFooter, secs);
+            BuildSummary summary = new ExampleBuilder(config, items)
+                    .summary(eventCount, users, parts.size(), first, last, out.dir(), trainFooter, evalFooter, secs);
             summary.write(out.dir().resolve(ExampleFormat.SUMMARY_FILE));
             out.commit();
             return summary;
@@ -143,7 +143,7 @@ public final class SparkExampleJob {
         return String.format(Locale.ROOT, "part-%05d-%s.bin", partition, side);
     }
 
-    /** One task: its users, each a run of rows, through a {@link ChunkReplayer}; returns {partition, users, events}. */
+    /** One task: its users, each a run of rows, through a {@link ChunkReplayer}; returns {partition, users, events, first and last event time}. */
     private record ReplayPartition(String configJson, String itemsFile, String tmpDir)
             implements Function2<Integer, Iterator<Row>, Iterator<long[]>> {
         @Override
@@ -155,6 +155,8 @@ public final class SparkExampleJob {
                     tmp.resolve(chunkName(partition, "eval")))) {
                 List<Event> user = new ArrayList<>();
                 long current = 0;
+                long first = Long.MAX_VALUE;
+                long last = Long.MIN_VALUE;
                 while (rows.hasNext()) {
                     Row r = rows.next();
                     long u = r.getLong(0);
@@ -163,46 +165,73 @@ public final class SparkExampleJob {
                         user.clear();
                     }
                     current = u;
+                    first = Math.min(first, r.getLong(2));
+                    last = Math.max(last, r.getLong(2));
                     user.add(new Event(u, r.getLong(1), r.getLong(2), Actions.parse(r.getString(3)), (byte) Surfaces.parse(r.getString(4))));
                 }
                 if (!user.isEmpty()) {
                     replayer.user(UserEvents.of(current, user));
                 }
                 replayer.close();
-                return List.of(new long[]{partition, replayer.users(), replayer.events()}).iterator();
+                return List.of(new long[]{partition, replayer.users(), replayer.events(), first, last}).iterator();
             }
         }
     }
 
     /**
      * {@code spark-submit --class io.longview.spark.SparkExampleJob longview-spark.jar --dataset D --out O
-     * [--partitions N] [--force]}: the manifest's split time and label window, the default selection.
+     * [--partitions N] [--force] [--master M] [--config JSON]}: without {@code --config}, the manifest's split time
+     * and label window and the default selection; {@code --config} is an {@link ExampleBuilderConfig} as JSON (what
+     * {@code longview examples --engine spark} passes, so both engines see one configuration).
      */
     public static void main(String[] args) throws IOException {
         Path dataset = null;
         Path out = null;
+        String master = null;
+        String configJson = null;
         int partitions = 0;
         boolean force = false;
+        String usage = "usage: --dataset DIR --out DIR [--partitions N] [--force] [--master M] [--config JSON]";
         for (int i = 0; i < args.length; i++) {
+            if (i + 1 >= args.length && !args[i].equals("--force")) {
+                throw new IllegalArgumentException(args[i] + " needs a value; " + usage);
+            }
             switch (args[i]) {
                 case "--dataset" -> dataset = Path.of(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--partitions" -> partitions = Integer.parseInt(args[++i]);
+                case "--master" -> master = args[++i];
+                case "--config" -> configJson = args[++i];
                 case "--force" -> force = true;
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: --dataset DIR --out DIR [--partitions N] [--force]");
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; " + usage);
             }
         }
         if (dataset == null || out == null) {
-            throw new IllegalArgumentException("usage: --dataset DIR --out DIR [--partitions N] [--force]");
+            throw new IllegalArgumentException(usage);
         }
-        DatasetManifest manifest = DatasetManifest.read(new DatasetLayout(dataset).manifest());
-        ExampleBuilderConfig config = ExampleBuilderConfig.fromManifest(manifest);
-        try (SparkSession spark = SparkSession.builder().appName("longview-examples").getOrCreate()) {
+        ExampleBuilderConfig config = configJson != null ? JSON.readValue(configJson, ExampleBuilderConfig.class)
+                : ExampleBuilderConfig.fromManifest(DatasetManifest.read(new DatasetLayout(dataset).manifest()));
+        SparkSession.Builder b = SparkSession.builder().appName("longview-examples");
+        if (master != null) {
+            b = b.master(master).config("spark.ui.enabled", "false");
+        }
+        try (SparkSession spark = b.getOrCreate()) {
+            if (master != null) { // the CLI's one-machine run: Spark's INFO lines are thousands per job
+                spark.sparkContext().setLogLevel("WARN");
+            }
             int n = partitions > 0 ? partitions : Math.max(1, spark.sparkContext().defaultParallelism() * 2);
             BuildSummary s = build(spark, dataset, config, out, n, force);
-            System.out.printf(Locale.ROOT, "examples in %s: train %,d examples, eval %,d examples, %,d events of %,d users in %.1f s (%,.0f examples/s)%n",
-                    out, s.train().examples(), s.eval().examples(), s.events(), s.users(), s.seconds(), s.examplesPerSecond());
+            System.out.printf(Locale.ROOT, "examples in %s: train %,d examples, eval %,d examples, %,d events of %,d users in %d partitions, %.1f s (%,.0f examples/s)%n",
+                    out, s.train().examples(), s.eval().examples(), s.events(), s.users(), s.shards(), s.seconds(), s.examplesPerSecond());
+        }
+    }
+
+    /** {@link #main}'s {@code --config} value for {@code config}. */
+    public static String configJson(ExampleBuilderConfig config) {
+        try {
+            return JSON.writeValueAsString(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

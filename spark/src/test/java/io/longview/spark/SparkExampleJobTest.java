@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.longview.core.io.Progress;
-import io.longview.core.testing.SharedData;
+import io.longview.core.testing.TestData;
 import io.longview.data.io.DatasetLayout;
 import io.longview.data.movielens.MovieLensImporter;
 import io.longview.examples.BuildSummary;
@@ -58,7 +58,7 @@ class SparkExampleJobTest {
 
     @Test
     void movieLensSampleIsByteIdentical() throws IOException {
-        Path ml = MovieLensImporter.builder(SharedData.movielensSmall(), tmp.resolve("ml")).seed(3).run().dir();
+        Path ml = MovieLensImporter.builder(TestData.movielensSample(), tmp.resolve("ml")).seed(3).run().dir();
         assertSame(ml, 3);
     }
 
