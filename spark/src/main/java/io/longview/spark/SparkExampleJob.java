@@ -50,7 +50,8 @@ import static org.apache.spark.sql.functions.col;
  * <ol>
  *   <li>Driver: the configuration (split time and label window from the manifest or the caller) and the item
  *       embeddings are read once, exactly as the single-process path does.</li>
- *   <li>Spark reads the event log (CSV, plain or gzip, header checked), adds the user's output-order key
+ *   <li>Spark reads the event log ({@code events.parquet} if the dataset has one, else the CSV, plain or gzip,
+ *       header checked; see {@link #readEvents}), adds the user's output-order key
  *       ({@link ChunkReplayer#userHash} in signed-comparable form), {@code repartitionByRange} on it (so partition
  *       {@code i} holds a contiguous hash range, all of each of its users) and {@code sortWithinPartitions} by (key,
  *       time): each user's events arrive as one run.</li>
@@ -88,7 +89,7 @@ public final class SparkExampleJob {
             Path tmp = out.dir().resolve("tmp").toAbsolutePath();
             Files.createDirectories(tmp);
             spark.udf().register("longview_user_key", (UDF1<Long, Long>) u -> ChunkReplayer.userHash(u) ^ Long.MIN_VALUE, DataTypes.LongType);
-            Dataset<Row> events = readEvents(spark, layout.events())
+            Dataset<Row> events = readEvents(spark, eventsOf(layout))
                     .withColumn("user_key", callUDF("longview_user_key", col("user_id")))
                     .repartitionByRange(partitions, col("user_key"))
                     .sortWithinPartitions(col("user_key"), col("timestamp_ms"));
@@ -127,8 +128,28 @@ public final class SparkExampleJob {
         }
     }
 
-    /** The event log as a DataFrame with the event log's columns; the header must name them in order. */
+    /** A dataset's Parquet event log, read in place of {@code events.csv(.gz)} when present (a file or a directory of parts). */
+    public static final String EVENTS_PARQUET = "events.parquet";
+
+    /** The dataset's event log: {@link #EVENTS_PARQUET} if present, else the CSV one of {@link DatasetLayout#events}. */
+    static Path eventsOf(DatasetLayout layout) {
+        Path parquet = layout.dir().resolve(EVENTS_PARQUET);
+        return Files.exists(parquet) ? parquet : layout.events();
+    }
+
+    /**
+     * The event log as a DataFrame of the event log's columns (user_id, item_id, timestamp_ms: long; action, surface:
+     * string). CSV: the header must name them in order. Parquet (a {@code .parquet} file or a directory): columns
+     * found by name, integers of any width, the surface as a name or a number.
+     */
     static Dataset<Row> readEvents(SparkSession spark, Path file) {
+        String path = file.toAbsolutePath().toString();
+        if (Files.isDirectory(file) || path.endsWith(".parquet")) {
+            return spark.read().parquet(path).select(
+                    col("user_id").cast(DataTypes.LongType), col("item_id").cast(DataTypes.LongType),
+                    col("timestamp_ms").cast(DataTypes.LongType), col("action").cast(DataTypes.StringType),
+                    col("surface").cast(DataTypes.StringType));
+        }
         StructType schema = new StructType()
                 .add("user_id", DataTypes.LongType, false)
                 .add("item_id", DataTypes.LongType, false)
@@ -136,7 +157,7 @@ public final class SparkExampleJob {
                 .add("action", DataTypes.StringType, false)
                 .add("surface", DataTypes.StringType, false);
         return spark.read().option("header", "true").option("enforceSchema", "false").option("mode", "FAILFAST")
-                .schema(schema).csv(file.toAbsolutePath().toString());
+                .schema(schema).csv(path);
     }
 
     static String chunkName(int partition, String side) {
@@ -184,7 +205,7 @@ public final class SparkExampleJob {
      * and label window and the default selection; {@code --config} is an {@link ExampleBuilderConfig} as JSON (what
      * {@code longview examples --engine spark} passes, so both engines see one configuration).
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, java.util.concurrent.TimeoutException {
         Path dataset = null;
         Path out = null;
         String master = null;
@@ -220,9 +241,14 @@ public final class SparkExampleJob {
                 spark.sparkContext().setLogLevel("WARN");
             }
             int n = partitions > 0 ? partitions : Math.max(1, spark.sparkContext().defaultParallelism() * 2);
+            ShuffleMeter shuffle = new ShuffleMeter();
+            spark.sparkContext().addSparkListener(shuffle);
             BuildSummary s = build(spark, dataset, config, out, n, force);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
             System.out.printf(Locale.ROOT, "examples in %s: train %,d examples, eval %,d examples, %,d events of %,d users in %d partitions, %.1f s (%,.0f examples/s)%n",
                     out, s.train().examples(), s.eval().examples(), s.events(), s.users(), s.shards(), s.seconds(), s.examplesPerSecond());
+            System.out.printf(Locale.ROOT, "shuffle: %,d bytes written for %,d records (%.1f bytes per event)%n",
+                    shuffle.bytesWritten(), shuffle.recordsWritten(), shuffle.bytesWritten() / (double) Math.max(1, s.events()));
         }
     }
 

@@ -62,6 +62,28 @@ class SparkExampleJobTest {
         assertSame(ml, 3);
     }
 
+    /** The same world with its event log in Parquet (written by Spark): the same files as the CSV single-process build. */
+    @Test
+    void parquetEventLogGivesTheSameFiles() throws IOException {
+        Path world = tmp.resolve("world");
+        WorldGenerator.generate(WorldConfig.defaults().withUsers(30).withSeed(5), world, false, 1, Progress.silent());
+        Path parquetWorld = tmp.resolve("world-parquet");
+        Files.createDirectories(parquetWorld);
+        for (String f : List.of(DatasetLayout.ITEMS, DatasetLayout.MANIFEST)) {
+            Files.copy(world.resolve(f), parquetWorld.resolve(f));
+        }
+        SparkExampleJob.readEvents(spark, new DatasetLayout(world).events()).repartition(3)
+                .write().parquet(parquetWorld.resolve(SparkExampleJob.EVENTS_PARQUET).toString());
+        ExampleBuilderConfig config = ExampleBuilderConfig.fromManifest(new DatasetLayout(world).readManifest());
+        Path single = tmp.resolve("single-csv");
+        Path distributed = tmp.resolve("spark-parquet");
+        new ExampleBuilder(config, new DatasetLayout(world).readItems()).build(new DatasetLayout(world).openEvents(), single, false);
+        SparkExampleJob.build(spark, parquetWorld, config, distributed, 2, false);
+        for (String f : List.of(ExampleFormat.TRAIN_FILE, ExampleFormat.EVAL_FILE)) {
+            assertThat(Files.mismatch(single.resolve(f), distributed.resolve(f))).as(f + " first differing byte").isEqualTo(-1L);
+        }
+    }
+
     private void assertSame(Path dataset, int partitions) throws IOException {
         DatasetLayout layout = new DatasetLayout(dataset);
         ExampleBuilderConfig config = ExampleBuilderConfig.fromManifest(layout.readManifest()).withThreads(2);
