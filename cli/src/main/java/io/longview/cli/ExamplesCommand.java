@@ -67,7 +67,10 @@ final class ExamplesCommand implements Callable<Integer> {
 
     @Option(names = "--engine", description = {"local (this process) or spark (the spark module's job in a child JVM; files",
             "byte-identical to local's; see spark/README.md) (default ${DEFAULT-VALUE})"}, defaultValue = "local")
-    String engine;
+    Engine engine;
+
+    /** Where the examples are built. */
+    enum Engine { local, spark }
 
     @Option(names = "--master", description = "the Spark master for --engine spark (default ${DEFAULT-VALUE})", defaultValue = "local[2]")
     String master;
@@ -91,7 +94,7 @@ final class ExamplesCommand implements Callable<Integer> {
         InMemoryItemEmbeddings items = ItemFileReader.read(layout.items());
         Path dir = out != null ? out : dataset.resolve("examples");
         BuildSummary s;
-        if (engine.equals("spark")) {
+        if (engine == Engine.spark) {
             if (store != null) {
                 throw new IllegalArgumentException("--store works with --engine local only");
             }
@@ -100,8 +103,6 @@ final class ExamplesCommand implements Callable<Integer> {
                 return rc;
             }
             s = BuildSummary.read(dir.resolve(io.longview.examples.ExampleFormat.SUMMARY_FILE));
-        } else if (!engine.equals("local")) {
-            throw new IllegalArgumentException("--engine " + engine + ": local or spark");
         } else if (store == null) {
             s = new ExampleBuilder(config, items).withProgress(Progress::new).build(EventSources.open(layout.events()), dir, force);
         } else {
