@@ -1,6 +1,7 @@
 package io.longview.spark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.longview.core.io.InputException;
 import io.longview.core.model.Actions;
 import io.longview.core.model.Event;
 import io.longview.core.model.InMemoryItemEmbeddings;
@@ -205,7 +206,36 @@ public final class SparkExampleJob {
      * and label window and the default selection; {@code --config} is an {@link ExampleBuilderConfig} as JSON (what
      * {@code longview examples --engine spark} passes, so both engines see one configuration).
      */
-    public static void main(String[] args) throws IOException, java.util.concurrent.TimeoutException {
+    public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (Exception e) {
+            String userError = userError(e);
+            if (userError == null) {
+                throw e;
+            }
+            System.err.println("longview: " + userError);
+            System.exit(BAD_INPUT);
+        }
+    }
+
+    /** The exit status of a user error (bad arguments or input), as the CLI's. */
+    public static final int BAD_INPUT = 2;
+
+    /**
+     * The message of the user error behind {@code e} (an {@link InputException} or {@link IllegalArgumentException}
+     * anywhere in its causes, e.g. inside Spark's task failure), or null if it is a bug or an environment failure.
+     */
+    static String userError(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof InputException || c instanceof IllegalArgumentException) {
+                return c.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private static void run(String[] args) throws IOException, java.util.concurrent.TimeoutException {
         Path dataset = null;
         Path out = null;
         String master = null;
