@@ -66,6 +66,19 @@ final class ExamplesCommand implements Callable<Integer> {
     @Option(names = "--force", description = "replace the output directory if it exists")
     boolean force;
 
+    @Option(names = "--engine", description = {"local (this process) or spark (the spark module's job in a child JVM; files",
+            "byte-identical to local's; see spark/README.md) (default ${DEFAULT-VALUE})"}, defaultValue = "local")
+    Engine engine;
+
+    /** Where the examples are built. */
+    enum Engine { local, spark }
+
+    @Option(names = "--master", description = "the Spark master for --engine spark (default ${DEFAULT-VALUE})", defaultValue = "local[2]")
+    String master;
+
+    @Option(names = "--partitions", description = "user partitions (Spark tasks) for --engine spark (default: 2 x the master's parallelism)")
+    Integer partitions;
+
     @Override
     public Integer call() {
         DatasetLayout layout = new DatasetLayout(dataset);
@@ -90,7 +103,16 @@ final class ExamplesCommand implements Callable<Integer> {
         }
         BuildSummary s;
         try {
-            if (store == null) {
+            if (engine == Engine.spark) {
+                if (store != null) {
+                    throw new InputException("--store works with --engine local only");
+                }
+                int rc = SparkEngine.run(dataset, dir, config, master, partitions, force);
+                if (rc != 0) {
+                    return rc;
+                }
+                s = BuildSummary.read(dir.resolve(io.longview.examples.ExampleFormat.SUMMARY_FILE));
+            } else if (store == null) {
                 s = new ExampleBuilder(config, items).withProgress(Progress::new).build(EventSources.open(layout.events()), dir, force);
             } else {
                 try (SequenceStore st = RocksSequenceStore.open(store, StoreOptions.defaults().withReadOnly(true).withCreateIfMissing(false))) {

@@ -53,6 +53,19 @@ class ExamplesCommandTest {
     }
 
     @Test
+    void unknownEngineAndSparkWithStoreAreUserErrors() throws IOException {
+        Path ds = dataset();
+        Path out = Files.createDirectories(tmp.resolve("work")).resolve("ex");
+
+        CliRun flink = CliRun.of("examples", "--dataset", ds.toString(), "--out", out.toString(), "--engine", "flink");
+        assertThat(flink.status()).isEqualTo(Main.BAD_INPUT);
+        assertThat(flink.err()).contains("expected one of [local, spark]");
+        assertThat(CliRun.of("examples", "--dataset", ds.toString(), "--out", out.toString(), "--engine", "spark",
+                "--store", tmp.toString()).userError()).contains("--store works with --engine local only");
+        assertThat(tmp.resolve("work")).isEmptyDirectory();
+    }
+
+    @Test
     void notADatasetIsAUserError() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         Path out = Files.createDirectories(tmp.resolve("work")).resolve("ex");

@@ -230,8 +230,8 @@ public final class ExampleBuilder {
             }
             for (Future<Path[]> f : results) {
                 Path[] chunk = await(f);
-                copyRecords(chunk[0], train);
-                copyRecords(chunk[1], eval);
+                appendChunk(chunk[0], train);
+                appendChunk(chunk[1], eval);
             }
         } finally {
             pool.shutdownNow();
@@ -262,8 +262,11 @@ public final class ExampleBuilder {
         return users;
     }
 
-    /** Appends the records of a chunk file (records back to back, no header) to {@code out}, then deletes it. */
-    private static void copyRecords(Path chunk, ExampleWriter out) {
+    /**
+     * Appends the records of a chunk file (records back to back, no header: the builder's worker output and
+     * {@link ChunkReplayer}'s) to {@code out}, then deletes it.
+     */
+    public static void appendChunk(Path chunk, ExampleWriter out) {
         byte[] buf = new byte[1 << 16];
         try (InputStream in = new BufferedInputStream(Files.newInputStream(chunk), 1 << 16)) {
             while (in.readNBytes(buf, 0, 8) == 8) {
@@ -297,6 +300,20 @@ public final class ExampleBuilder {
             depth++;
         }
         return depth;
+    }
+
+    /**
+     * The {@code examples.json} of a build with this builder's configuration for an engine that wrote the files itself
+     * ({@link ChunkReplayer}, the Spark job): {@code shards} is its number of user partitions, {@code outputDir} holds
+     * the finished {@code train.lvx} and {@code eval.lvx}, and {@code firstEventMs}/{@code lastEventMs} are the
+     * events' time range. Refuses a build without a single request, like {@link #build}.
+     */
+    public BuildSummary summary(long events, long users, int shards, long firstEventMs, long lastEventMs, Path outputDir,
+                                ExampleFooter train, ExampleFooter eval, double secs) throws IOException {
+        BuildSummary s = summary(new Result(events, users, shards), train, eval, secs, new long[]{firstEventMs, lastEventMs},
+                Files.size(outputDir.resolve(ExampleFormat.TRAIN_FILE)), Files.size(outputDir.resolve(ExampleFormat.EVAL_FILE)));
+        requireRequests(s, outputDir);
+        return s;
     }
 
     private BuildSummary summary(Result r, ExampleFooter train, ExampleFooter eval, double secs, long[] range, long trainBytes, long evalBytes) {

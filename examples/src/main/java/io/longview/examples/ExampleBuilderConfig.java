@@ -128,7 +128,7 @@ public record ExampleBuilderConfig(SelectionConfig selection, SequenceLimits lim
     }
 
     /** The header of the file for one side of the split. */
-    ExampleHeader header(ExampleHeader.Side side) {
+    public ExampleHeader header(ExampleHeader.Side side) {
         return ExampleHeader.of(side, selection, limits, quantizerClip, maxNegatives, labelWindowMs, splitTimeMs, snapshotId,
                 ExampleBuilder.BUILDER_VERSION);
     }
