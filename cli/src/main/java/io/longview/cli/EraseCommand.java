@@ -55,7 +55,7 @@ final class EraseCommand implements Callable<Integer> {
     public Integer call() {
         Set<Long> ids = userIds();
         if (store == null && examplesDir == null) {
-            throw new InputException(null, 0, "give --store S (to erase) and/or --list-examples DIR (to find example files holding the users)");
+            throw new InputException("give --store S (to erase) and/or --list-examples DIR (to find example files holding the users)");
         }
         if (store != null) {
             if (!Files.isDirectory(store)) {

@@ -228,7 +228,7 @@ class StreamsTierTest {
                         metrics));
             }
             for (long u = 1; u <= USERS; u++) {
-                var req = new io.longview.serve.RankRequest(u, now, candidates, null, false);
+                var req = new io.longview.serve.RankRequest(u, now, candidates, null, false, io.longview.serve.RankRequest.MAX_DEADLINE_MS);
                 String owner = tiers.values().iterator().next().owner(u).activeHost().host();
                 var want = single.rank(req);
                 var got = services.get(owner).rank(req);
