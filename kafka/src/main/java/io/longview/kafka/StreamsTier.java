@@ -79,6 +79,7 @@ public final class StreamsTier implements AutoCloseable {
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong erased = new AtomicLong();
 
     /**
      * Builds the instance (not started).
@@ -155,6 +156,30 @@ public final class StreamsTier implements AutoCloseable {
             RecordMetadata m = context.recordMetadata().orElseThrow();
             records.incrementAndGet();
             String reason;
+            if (r.value() == null && r.key() != null) {
+                // a tombstone keyed by a user id: erase the user. Deleting its records here writes tombstones to the
+                // changelog, so an instance that restores the partition later does not bring the user back.
+                String key = new String(r.key(), StandardCharsets.UTF_8);
+                try {
+                    UserRecords.erase(Long.parseLong(key.strip()), limits, store);
+                    erased.incrementAndGet();
+                    return;
+                } catch (NumberFormatException notAUser) {
+                    reason = m.topic() + "-" + m.partition() + ":" + m.offset() + ": tombstone with key '" + key
+                            + "', expected a user id";
+                }
+            } else {
+                reason = applyEvent(r, m);
+                if (reason == null) {
+                    return;
+                }
+            }
+            deadLetter(r, m, reason);
+        }
+
+        /** Applies one event record; returns null, or why it is poison. */
+        private String applyEvent(Record<byte[], byte[]> r, RecordMetadata m) {
+            String reason;
             try {
                 Event e = KafkaEventIngest.decode(m.topic(), m.partition(), m.offset(), r.key(), r.value());
                 byte[] q = quantized.get(e.itemId());
@@ -170,11 +195,15 @@ public final class StreamsTier implements AutoCloseable {
                 } else {
                     applied.addAndGet(UserRecords.apply(e.userId(), List.of(e), Map.of(e.itemId(), q), limits,
                             chunkCapacity, store));
-                    return;
+                    return null;
                 }
             } catch (InputException ex) {
                 reason = ex.getMessage();
             }
+            return reason;
+        }
+
+        private void deadLetter(Record<byte[], byte[]> r, RecordMetadata m, String reason) {
             RecordHeaders h = new RecordHeaders(r.headers().toArray());
             h.add(KafkaEventIngest.REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
             h.add(KafkaEventIngest.TOPIC_HEADER, m.topic().getBytes(StandardCharsets.UTF_8));
@@ -228,9 +257,9 @@ public final class StreamsTier implements AutoCloseable {
         });
     }
 
-    /** Records seen, events that changed a user, records dead-lettered (this instance, since it started). */
+    /** Records seen, events that changed a user, records dead-lettered, users erased (this instance, since it started). */
     public long[] counts() {
-        return new long[] {records.get(), applied.get(), deadLettered.get()};
+        return new long[] {records.get(), applied.get(), deadLettered.get(), erased.get()};
     }
 
     @Override

@@ -86,7 +86,8 @@ public final class TierSequenceStore implements SequenceStore {
 
     @Override
     public EraseResult erase(long userId) {
-        throw new UnsupportedOperationException("erasure on the tier is not implemented (a tombstone per record is needed)");
+        throw new UnsupportedOperationException("on the tier a user is erased through its events topic: produce a tombstone "
+                + "(key = the user id, null value); the owner deletes the user's records, and the changelog forgets them");
     }
 
     @Override

@@ -80,6 +80,29 @@ public final class UserRecords {
         return applied;
     }
 
+    /**
+     * Forgets a user, as {@link SequenceStore#erase} does: deletes every chunk the user's record lists, then the record.
+     *
+     * @return what was removed (nothing for an unknown user)
+     */
+    public static EraseResult erase(long userId, SequenceLimits limits, Records records) {
+        byte[] record = records.get(StoreDescriptor.userKey(userId));
+        if (record == null) {
+            return new EraseResult(userId, 0, 0, 0);
+        }
+        UserRecord r = StoreDescriptor.decodeUserRecord(userId, record);
+        for (ChunkEntry c : r.explicit()) {
+            records.delete(StoreDescriptor.chunkKey(userId, c.chunkId()));
+        }
+        for (ChunkEntry c : r.impressions()) {
+            records.delete(StoreDescriptor.chunkKey(userId, c.chunkId()));
+        }
+        records.delete(StoreDescriptor.userKey(userId));
+        int explicit = r.explicitCount();
+        int realtime = Math.min(explicit, limits.realtime());
+        return new EraseResult(userId, realtime, explicit - realtime, r.impressionCount());
+    }
+
     /** The user's three sequences, as {@link SequenceStore#read} returns them. */
     public static UserSequences read(long userId, SequenceLimits limits, Records records) {
         byte[] record = records.get(StoreDescriptor.userKey(userId));
