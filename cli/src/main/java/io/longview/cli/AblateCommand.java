@@ -89,7 +89,7 @@ final class AblateCommand implements Callable<Integer> {
         }
         if (heads.isEmpty() || heads.stream().distinct().count() != heads.size()
                 || !io.longview.train.ModelConfig.DEFAULT.heads().containsAll(heads)) {
-            throw new IllegalArgumentException("--heads " + String.join(",", heads) + ": expected distinct names among "
+            throw new io.longview.core.io.InputException("--heads " + String.join(",", heads) + ": expected distinct names among "
                     + String.join(",", io.longview.train.ModelConfig.DEFAULT.heads()));
         }
         io.longview.train.ModelConfig base = io.longview.train.ModelConfig.DEFAULT.withHeads(heads);

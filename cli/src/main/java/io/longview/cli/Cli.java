@@ -106,7 +106,7 @@ final class Cli {
             return o;
         }
         if (days <= 0) {
-            throw new IllegalArgumentException("--retention-days must be a positive number of days, got " + days);
+            throw new io.longview.core.io.InputException("--retention-days must be a positive number of days, got " + days);
         }
         return o.withRetention(java.time.Duration.ofDays(days));
     }

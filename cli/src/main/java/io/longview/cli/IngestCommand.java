@@ -98,6 +98,7 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        storeOptions(); // option values first: nothing is read or written before they are known to be good
         if (batch < 1) {
             throw new InputException("--batch must be ≥ 1, got " + batch);
         }
@@ -126,7 +127,7 @@ final class IngestCommand implements Callable<Integer> {
         AppendResult sum = AppendResult.EMPTY;
         long itemCount;
         String stats;
-        try (SequenceStore s = RocksSequenceStore.open(store, Cli.withRetention(StoreOptions.defaults(), retentionDays).withSync(!noFsync))) {
+        try (SequenceStore s = RocksSequenceStore.open(store, storeOptions())) {
             itemCount = putItems(s, catalog);
             List<Event> buffer = new ArrayList<>(batch);
             try (EventSource src = EventSources.open(events); Progress p = Cli.progress("ingest", total)) {
@@ -155,7 +156,7 @@ final class IngestCommand implements Callable<Integer> {
             config = config.withDeadLetterTopic(k.deadLetterTopic);
         }
         if (k.idleExitSeconds != null && !(k.idleExitSeconds > 0)) {
-            throw new IllegalArgumentException("--idle-exit must be > 0 seconds, got " + k.idleExitSeconds);
+            throw new io.longview.core.io.InputException("--idle-exit must be > 0 seconds, got " + k.idleExitSeconds);
         }
         java.time.Duration idle = k.idleExitSeconds == null ? null
                 : java.time.Duration.ofMillis(Math.round(k.idleExitSeconds * 1000));
@@ -179,7 +180,7 @@ final class IngestCommand implements Callable<Integer> {
         }, "ingest-kafka-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            try (SequenceStore s = RocksSequenceStore.open(store, Cli.withRetention(StoreOptions.defaults(), retentionDays).withSync(!noFsync));
+            try (SequenceStore s = RocksSequenceStore.open(store, storeOptions());
                  KafkaEventIngest in = new KafkaEventIngest(config, s, java.util.Map.of())) {
                 if (items != null) {
                     putItems(s, items);
@@ -235,5 +236,9 @@ final class IngestCommand implements Callable<Integer> {
             p.advance(n & 0xffff);
         }
         return n;
+    }
+
+    private StoreOptions storeOptions() {
+        return Cli.withRetention(StoreOptions.defaults(), retentionDays).withSync(!noFsync);
     }
 }

@@ -29,7 +29,7 @@ final class SparkEngine {
         Path module = root().resolve("spark").resolve("target");
         Path classes = module.resolve("classes");
         if (!Files.isDirectory(classes.resolve("io/longview/spark")) || !Files.isDirectory(module.resolve("spark-lib"))) {
-            throw new IllegalArgumentException("the spark module is not built (" + module + "); build it with"
+            throw new io.longview.core.io.InputException("the spark module is not built (" + module + "); build it with"
                     + " ./mvnw -B -q -pl spark -am package -DskipTests (./longview does so when it sees --engine spark)");
         }
         List<String> cmd = new ArrayList<>();

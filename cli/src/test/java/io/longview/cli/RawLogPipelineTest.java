@@ -98,5 +98,12 @@ class RawLogPipelineTest {
                 "--session-gap", "2h", "--session-max-duration", "1h");
         assertThat(gapTooLong.status()).isEqualTo(2);
         assertThat(gapTooLong.err()).contains("--session-gap 2h is not shorter than --session-max-duration 1h");
+        CliRun badHeads = CliRun.of("ablate", "--dataset", tmp.resolve("none").toString(), "--heads", "click,like");
+        assertThat(badHeads.status()).isEqualTo(2);
+        CliRun badRetention = CliRun.of("ingest", "--events", log.toString(), "--items", tmp.resolve("items.csv").toString(),
+                "--store", tmp.resolve("s").toString(), "--retention-days", "-3");
+        assertThat(badRetention.status()).isEqualTo(2);
+        assertThat(badRetention.err()).contains("--retention-days must be a positive number of days").doesNotContain("\tat ");
+        assertThat(tmp.resolve("s")).doesNotExist();
     }
 }
