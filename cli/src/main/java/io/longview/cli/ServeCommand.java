@@ -7,6 +7,7 @@ import io.longview.serve.ServeConfig;
 import io.longview.store.RocksSequenceStore;
 import io.longview.store.SequenceStore;
 import io.longview.store.StoreOptions;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -90,6 +91,33 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-fsync", description = "acknowledge event writes once written to the OS (survives a process crash, not a power loss)")
     boolean noFsync;
 
+    @ArgGroup(exclusive = false, heading = "Partitioned tier on Kafka Streams (kafka/README.md):%n")
+    Tier tier;
+
+    /** The options of an instance of the Kafka Streams tier. */
+    static final class Tier {
+        @Option(names = "--kafka", required = true, paramLabel = "BOOTSTRAP", description = "Kafka bootstrap servers: serve users' histories from a Kafka Streams tier instead of the store's own users")
+        String bootstrap;
+
+        @Option(names = "--topic", required = true, description = "the events topic (JSON events keyed by user id)")
+        String topic;
+
+        @Option(names = "--application-id", required = true, description = "the Kafka Streams application id, the same on every instance")
+        String applicationId;
+
+        @Option(names = "--state-dir", required = true, description = "this instance's state directory (restored from the changelog when empty)")
+        Path stateDir;
+
+        @Option(names = "--standby-replicas", defaultValue = "0", description = "warm standby copies of each partition's state (default ${DEFAULT-VALUE})")
+        int standbyReplicas;
+
+        @Option(names = "--advertised", paramLabel = "HOST:PORT", description = "where other instances reach this one (application.server); default --host:--port")
+        String advertised;
+
+        @Option(names = "--dead-letter-topic", description = "where poison records go (default <topic>.dlq)")
+        String deadLetterTopic;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         if (!Files.isRegularFile(checkpoint)) {
@@ -115,17 +143,44 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, Double> weights = config.headWeights();
         SequenceStore s = RocksSequenceStore.open(store, Cli.withRetention(StoreOptions.defaults(), retentionDays).withSync(!noFsync).withCreateIfMissing(create));
         LongviewServer server;
+        io.longview.kafka.StreamsTier streams = null;
         try {
-            server = LongviewServer.start(config, s);
+            SequenceStore histories = s;
+            if (tier != null) {
+                // the store holds the shared item catalog; histories come from this instance's partitions of the tier
+                String self = tier.advertised != null ? tier.advertised : host + ":" + port;
+                if (port == 0 || self.startsWith("0.0.0.0:") || self.startsWith("[::]:")) {
+                    throw new InputException("--kafka needs an address other instances can reach: give --advertised HOST:PORT "
+                            + "(and a fixed --port)");
+                }
+                int colon = self.lastIndexOf(':');
+                io.longview.core.model.InMemoryItemEmbeddings items = new io.longview.core.model.InMemoryItemEmbeddings();
+                s.catalog().forEachItem((id, v) -> items.put(id, v.clone()));
+                streams = new io.longview.kafka.StreamsTier(new io.longview.kafka.StreamsTier.Config(tier.bootstrap, tier.topic,
+                        tier.applicationId, tier.stateDir, tier.standbyReplicas, self,
+                        tier.deadLetterTopic != null ? tier.deadLetterTopic : tier.topic + ".dlq"), items, s.limits(),
+                        io.longview.store.StoreDescriptor.DEFAULT_CHUNK_CAPACITY, Map.of());
+                streams.start();
+                histories = new io.longview.kafka.TierSequenceStore(streams, new org.apache.kafka.streams.state.HostInfo(
+                        self.substring(0, colon), Integer.parseInt(self.substring(colon + 1))), s);
+            }
+            server = LongviewServer.start(config, histories);
         } catch (RuntimeException e) {
+            if (streams != null) {
+                streams.close();
+            }
             s.close();
             throw e;
         }
+        io.longview.kafka.StreamsTier tierToClose = streams;
         Thread hook = Thread.ofPlatform().name("longview-serve-shutdown").unstarted(() -> {
             System.err.println("longview serve: shutting down (draining requests in flight)");
             try {
                 server.close();
             } finally {
+                if (tierToClose != null) {
+                    tierToClose.close();
+                }
                 s.close();
             }
         });

@@ -25,17 +25,18 @@ import java.util.function.LongConsumer;
  */
 public final class TierSequenceStore implements SequenceStore {
     /** A user this instance does not serve now: {@link #owner} is who does, or null while rebalancing. */
-    public static final class NotHere extends RuntimeException {
+    public static final class NotHere extends io.longview.serve.OwnedElsewhere {
         private final transient HostInfo owner;
 
         NotHere(long userId, HostInfo owner) {
             super(owner == null ? "user " + userId + "'s partition has no active owner now (rebalancing or restoring); retry"
-                    : "user " + userId + " is served by " + owner.host() + ":" + owner.port());
+                    : "user " + userId + " is served by " + owner.host() + ":" + owner.port(),
+                    owner == null ? null : owner.host() + ":" + owner.port());
             this.owner = owner;
         }
 
         /** The instance ({@code application.server}) that serves the user, or null while rebalancing. */
-        public HostInfo owner() {
+        public HostInfo ownerHost() {
             return owner;
         }
     }

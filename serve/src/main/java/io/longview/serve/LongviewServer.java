@@ -199,6 +199,9 @@ public final class LongviewServer implements AutoCloseable {
                 h.handle(ctx);
             } catch (ApiException e) {
                 error(ctx, e);
+            } catch (OwnedElsewhere e) {
+                ctx.header("Retry-After", Integer.toString(config.retryAfterSeconds()));
+                error(ctx, new ApiException(503, "not_here", null, e.getMessage()));
             } catch (StoreException e) {
                 LOG.error("{} {}: store failure", method, endpoint, e);
                 error(ctx, new ApiException(500, "store_error", null, e.getMessage()));
@@ -235,7 +238,8 @@ public final class LongviewServer implements AutoCloseable {
     private void rank(Context ctx) throws InterruptedException {
         Long arrivedAttr = ctx.attribute(ARRIVED);
         long arrived = arrivedAttr != null ? arrivedAttr : System.nanoTime();
-        RankRequest req = RankRequest.parse(Json.parse(body(ctx)), config.maxCandidates(), System.currentTimeMillis());
+        byte[] raw = body(ctx);
+        RankRequest req = RankRequest.parse(Json.parse(raw), config.maxCandidates(), System.currentTimeMillis());
         int budgetMs = req.deadlineMs() == 0 ? config.deadlineMs() : Math.min(req.deadlineMs(), config.deadlineMs());
         long left = TimeUnit.MILLISECONDS.toNanos(budgetMs) - (System.nanoTime() - arrived);
         AdmissionControl.Permit permit;
@@ -252,10 +256,54 @@ public final class LongviewServer implements AutoCloseable {
                         + " waiting); retry after " + config.retryAfterSeconds() + " s");
             };
         }
+        ObjectNode answer;
         try (permit) {
             hooks.beforeRank().run();
-            json(ctx, 200, service.rank(req));
+            answer = service.rank(req);
+        } catch (OwnedElsewhere e) {
+            forward(ctx, e, raw, budgetMs);
+            return;
         }
+        json(ctx, 200, answer);
+    }
+
+    /** Header marking a forwarded request, so that it is never forwarded again. */
+    static final String FORWARDED = "X-Longview-Forwarded";
+    private static final java.net.http.HttpClient FORWARDER = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(2)).build();
+
+    /**
+     * A rank request for a user another instance serves: sent on to the owner (the caller's {@code Authorization}
+     * header with it) and its answer passed back with {@code X-Longview-Served-By}; 503 + {@code Retry-After} naming
+     * the owner when there is none, when the request was forwarded already, or when the owner cannot be reached.
+     */
+    private void forward(Context ctx, OwnedElsewhere e, byte[] raw, int budgetMs) {
+        String owner = e.owner();
+        if (owner != null && ctx.header(FORWARDED) == null) {
+            var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + owner + "/v1/rank"))
+                    .timeout(java.time.Duration.ofMillis(Math.max(1, budgetMs) + 60_000L))
+                    .header("Content-Type", JSON).header(FORWARDED, "1")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(raw));
+            String auth = ctx.header("Authorization");
+            if (auth != null) {
+                b.header("Authorization", auth);
+            }
+            try {
+                var r = FORWARDER.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                ctx.status(r.statusCode()).header("X-Longview-Served-By", owner);
+                r.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
+                r.headers().firstValue("Retry-After").ifPresent(v -> ctx.header("Retry-After", v));
+                ctx.result(r.body());
+                return;
+            } catch (java.io.IOException | RuntimeException unreachable) {
+                LOG.warn("forwarding a rank request to {} failed: {}", owner, unreachable.toString());
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ctx.header("Retry-After", Integer.toString(config.retryAfterSeconds()));
+        throw new ApiException(503, "not_here", null, e.getMessage() + (owner == null ? "" : "; owner " + owner)
+                + "; retry after " + config.retryAfterSeconds() + " s");
     }
 
     private void events(Context ctx) {
