@@ -48,9 +48,10 @@ final class InspectCommand {
                 print(System.out, u, limit, s.contains(userId), ms);
                 if (s instanceof RocksSequenceStore rocks) {
                     RocksSequenceStore.RetentionStatus r = rocks.retentionStatus();
-                    if (r.droppedTokens() > 0 || r.lastPassMs() > 0) {
-                        System.out.printf(Locale.ROOT, "store retention: %,d tokens dropped by passes, the last at %s%n",
-                                r.droppedTokens(), Cli.time(r.lastPassMs()));
+                    if (r.retention() != null || r.droppedTokens() > 0) {
+                        System.out.printf(Locale.ROOT, "store retention: %s; %,d tokens dropped by passes%s%n",
+                                r.retention() == null ? "none" : r.retention().toDays() + " days",
+                                r.droppedTokens(), r.lastPassMs() > 0 ? ", the last at " + Cli.time(r.lastPassMs()) : "");
                     }
                 }
             }

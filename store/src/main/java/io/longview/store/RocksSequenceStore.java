@@ -103,6 +103,7 @@ public final class RocksSequenceStore implements SequenceStore {
     private final java.util.concurrent.atomic.AtomicLong expiredOnAppend = new java.util.concurrent.atomic.AtomicLong();
     private final Object retentionPass = new Object();
     private final java.util.concurrent.ScheduledExecutorService retentionScheduler;
+    private final java.time.Duration retention; // the options' retention, else the one the store recorded, else null
 
     /** How often an open read-write store with a retention runs {@link #purgeExpired()}. */
     public static final java.time.Duration RETENTION_PASS_EVERY = java.time.Duration.ofHours(1);
@@ -125,7 +126,8 @@ public final class RocksSequenceStore implements SequenceStore {
             stripes[i] = new ReentrantLock();
         }
         this.catalog = new RocksItemCatalog(this);
-        if (options.retention() != null && !options.readOnly()) {
+        this.retention = retentionPolicy(options);
+        if (retention != null && !options.readOnly()) {
             retentionScheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "longview-retention " + dir.getFileName());
                 t.setDaemon(true);
@@ -402,9 +404,35 @@ public final class RocksSequenceStore implements SequenceStore {
         }
     }
 
+    /**
+     * The retention in force: the one the options give (recorded in the store when it is writable, so that a later
+     * open without one keeps it), else the one the store recorded, else none.
+     */
+    private java.time.Duration retentionPolicy(StoreOptions o) {
+        try {
+            if (o.retention() != null) {
+                if (!o.readOnly()) {
+                    byte[] v = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(o.retention().toMillis()).array();
+                    db.put(defaultCf, writeOptions, StoreDescriptor.RETENTION_POLICY_KEY, v);
+                }
+                return o.retention();
+            }
+            byte[] v = db.get(defaultCf, StoreDescriptor.RETENTION_POLICY_KEY);
+            if (v == null) {
+                return null;
+            }
+            if (v.length != 8) {
+                throw new StoreException("corrupt store " + dir + ": retention policy of " + v.length + " bytes, expected 8");
+            }
+            return java.time.Duration.ofMillis(java.nio.ByteBuffer.wrap(v).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
+        } catch (RocksDBException e) {
+            throw translate(e, dir, "reading the retention policy of");
+        }
+    }
+
     /** {@code now - retention} in epoch ms, or {@link Long#MIN_VALUE} without a retention. */
     long retentionCutoff() {
-        return options.retention() == null ? Long.MIN_VALUE : options.clock().millis() - options.retention().toMillis();
+        return retention == null ? Long.MIN_VALUE : options.clock().millis() - retention.toMillis();
     }
 
     /**
@@ -419,7 +447,7 @@ public final class RocksSequenceStore implements SequenceStore {
         enter();
         try {
             long[] c = retentionCounters();
-            return new RetentionStatus(options.retention(), c[0], expiredOnAppend.get(), c[1]);
+            return new RetentionStatus(retention, c[0], expiredOnAppend.get(), c[1]);
         } catch (RocksDBException e) {
             throw translate(e, dir, "reading");
         } finally {
@@ -449,7 +477,7 @@ public final class RocksSequenceStore implements SequenceStore {
      * @return tokens dropped by this pass
      */
     public long purgeExpired() {
-        if (options.retention() == null) {
+        if (retention == null) {
             return 0;
         }
         enter();

@@ -119,6 +119,11 @@ public final class StoreDescriptor {
      * retention passes so far, then i64 epoch ms of the last pass. Absent: none yet. Stores without it read as 0.
      */
     static final byte[] RETENTION_KEY = "longview.retention".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Key of the retention policy in the default column family: little-endian i64 milliseconds. Written when a store is
+     * opened read-write with a retention; a store opened later without one keeps applying it. Absent: no retention.
+     */
+    static final byte[] RETENTION_POLICY_KEY = "longview.retention.policy".getBytes(StandardCharsets.US_ASCII);
 
     /** Default number of tokens after which a chunk splits (about 12.8 KB per chunk). */
     public static final int DEFAULT_CHUNK_CAPACITY = 256;

@@ -32,8 +32,9 @@ import java.time.Duration;
  *                        used)
  * @param chunkCapacity   tokens after which a chunk splits (a layout tuning, not part of the header: a store may be
  *                        reopened with another value)
- * @param retention       how long tokens are kept, by their own timestamp, or null to keep them until the caps evict
- *                        them (the default). An operating policy like {@code sync}, not part of the header: events
+ * @param retention       how long tokens are kept, by their own timestamp, or null for the retention the store recorded
+ *                        when it was last opened with one (none: tokens stay until the caps evict them). Recorded in
+ *                        the store (not in its header) when given to a writable store: events
  *                        older than {@code now - retention} are not applied by {@link SequenceStore#append}, and
  *                        {@link RocksSequenceStore#purgeExpired()} (run every hour while the store is open read-write)
  *                        drops stored tokens that aged out
