@@ -148,9 +148,6 @@ final class ImportCommand {
                     throw new IllegalArgumentException("--session-gap " + sessionGap + " is not shorter than --session-max-duration "
                             + sessionMaxDuration + ": the gap would never cut a session");
                 }
-                if (!(negativeRatio >= 0 && negativeRatio <= 1000)) {
-                    throw new IllegalArgumentException("--negative-ratio " + negativeRatio + " must be in [0, 1000]");
-                }
                 b.sessions(new SessionRule(gap, sessionMaxEvents, duration)).negativeRatio(negativeRatio);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -36,16 +36,6 @@ final class CompactRecords {
     private byte[] out = new byte[1 << 16];
     private int pos;
 
-    /** Entries in the item table (int8 embeddings) so far. */
-    int itemTableSize() {
-        return Math.max(qSize, qIndex.size());
-    }
-
-    /** Entries in the candidate table (float embeddings) so far. */
-    int candidateTableSize() {
-        return Math.max(fSize, fIndex.size());
-    }
-
     // ------------------------------------------------------------------------------------------------ encoding
 
     /**
@@ -148,10 +138,6 @@ final class CompactRecords {
             this.width = width;
             Arrays.fill(first, -1);
             embeddings = new byte[width * 1024];
-        }
-
-        int size() {
-            return size;
         }
 
         private int slot(long item) {

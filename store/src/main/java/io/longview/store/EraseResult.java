@@ -9,6 +9,13 @@ package io.longview.store;
  * @param impressions S_imp tokens removed
  */
 public record EraseResult(long userId, int realtime, int lifelong, int impressions) {
+    /** What erasing a user whose record is {@code r} removes: S_RT is the newest {@code limits.realtime()} explicit tokens. */
+    static EraseResult of(StoreDescriptor.UserRecord r, long userId, io.longview.core.model.SequenceLimits limits) {
+        int explicit = r.explicitCount();
+        int realtime = Math.min(explicit, limits.realtime());
+        return new EraseResult(userId, realtime, explicit - realtime, r.impressionCount());
+    }
+
     /** True when the store held the user (an erase of an unknown user removes nothing and is not an error). */
     public boolean erased() {
         return realtime + lifelong + impressions > 0;

@@ -540,8 +540,7 @@ public final class RocksSequenceStore implements SequenceStore {
                 }
             }
             try (WriteBatch batch = new WriteBatch()) {
-                batch.delete(usersCf, StoreDescriptor.userKey(userId));
-                batch.deleteRange(chunksCf, StoreDescriptor.chunkKey(userId, 0), StoreDescriptor.chunkKey(userId, -1));
+                deleteUser(batch, userId);
                 BatchWrites writes = new BatchWrites(batch);
                 fresh.writeTo(writes);
                 writes.rethrow();
@@ -551,6 +550,13 @@ public final class RocksSequenceStore implements SequenceStore {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Adds the deletion of the user's record and of every chunk of it to a batch. */
+    private void deleteUser(WriteBatch batch, long userId) throws RocksDBException {
+        batch.delete(usersCf, StoreDescriptor.userKey(userId));
+        // every chunk of the user, whatever the record lists: chunk ids are ≥ 0, and id -1 (0xFFFFFFFF) sorts last
+        batch.deleteRange(chunksCf, StoreDescriptor.chunkKey(userId, 0), StoreDescriptor.chunkKey(userId, -1));
     }
 
     @Override
@@ -565,16 +571,11 @@ public final class RocksSequenceStore implements SequenceStore {
             if (record == null) {
                 return new EraseResult(userId, 0, 0, 0);
             }
-            UserRecord r = StoreDescriptor.decodeUserRecord(userId, record);
             try (WriteBatch batch = new WriteBatch()) {
-                batch.delete(usersCf, key);
-                // every chunk of the user, whatever the record lists: chunk ids are ≥ 0, and id -1 (0xFFFFFFFF) sorts last
-                batch.deleteRange(chunksCf, StoreDescriptor.chunkKey(userId, 0), StoreDescriptor.chunkKey(userId, -1));
+                deleteUser(batch, userId);
                 db.write(writeOptions, batch);
             }
-            int explicit = r.explicitCount();
-            int realtime = Math.min(explicit, limits.realtime());
-            return new EraseResult(userId, realtime, explicit - realtime, r.impressionCount());
+            return EraseResult.of(StoreDescriptor.decodeUserRecord(userId, record), userId, limits);
         } catch (RocksDBException e) {
             throw translate(e, dir, "erasing from");
         } finally {

@@ -98,9 +98,7 @@ public final class UserRecords {
             records.delete(StoreDescriptor.chunkKey(userId, c.chunkId()));
         }
         records.delete(StoreDescriptor.userKey(userId));
-        int explicit = r.explicitCount();
-        int realtime = Math.min(explicit, limits.realtime());
-        return new EraseResult(userId, realtime, explicit - realtime, r.impressionCount());
+        return EraseResult.of(r, userId, limits);
     }
 
     /** The user's three sequences, as {@link SequenceStore#read} returns them. */

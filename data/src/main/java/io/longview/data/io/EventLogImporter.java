@@ -171,7 +171,7 @@ public final class EventLogImporter {
         /** Sampled never-touched items per engaged item of a session request; default 1. */
         public Builder negativeRatio(double r) {
             if (!(r >= 0 && r <= 1000)) {
-                throw new IllegalArgumentException("negative ratio " + r + " must be in [0, 1000]");
+                throw new IllegalArgumentException("--negative-ratio " + r + " must be in [0, 1000]");
             }
             this.negativeRatio = r;
             return this;
