@@ -96,18 +96,7 @@ public final class AblationRunner {
                 throw new IllegalArgumentException("row " + r.name() + " appears twice");
             }
         }
-        try {
-            Files.createDirectories(runDir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        Map<SelectionRule, Path> dirs = new EnumMap<>(SelectionRule.class);
-        for (AblationRow r : rows) {
-            dirs.computeIfAbsent(r.selectionRule(), rule -> data.examplesFor(rule, runDir, progress));
-        }
-        for (Path dir : dirs.values()) {
-            checkLearnable(dir, heads);
-        }
+        Map<SelectionRule, Path> dirs = examples(data, runDir, rows);
         String snapshot;
         try (ExampleReader reader = ExampleReader.open(dirs.values().iterator().next().resolve("train.lvx"))) {
             snapshot = reader.header().snapshotId();
@@ -146,6 +135,57 @@ public final class AblationRunner {
                 first.model().mlp(), first.model().crossLayers(), heads));
         dirs.forEach((rule, dir) -> settings.add("examples " + rule + ": " + dir));
         return new AblationResult(seed, snapshot, codeVersion, settings, heads, baseline, withLift);
+    }
+
+    /**
+     * The ladder once per seed, on the same examples: the example sets are built (or found) once, in {@code runDir},
+     * and seed {@code s} trains into {@code runDir/seed-<s>} ({@link #run} with that folder). One seed is exactly
+     * {@link #run} into {@code runDir} itself.
+     *
+     * @return one result per seed, in the given order
+     * @throws IllegalArgumentException when seeds is empty or repeats a seed, or as {@link #run}
+     */
+    public List<AblationResult> runSeeds(AblationData data, Path runDir, List<AblationRow> rows, List<Long> seeds,
+                                         AblationBudget budget) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("no ablation rows");
+        }
+        if (seeds.isEmpty() || seeds.stream().distinct().count() != seeds.size()) {
+            throw new IllegalArgumentException("seeds must be distinct and at least one, got " + seeds);
+        }
+        if (seeds.size() == 1) {
+            return List.of(run(data, runDir, rows, seeds.get(0), budget));
+        }
+        AblationData built = AblationData.ofExamples(examples(data, runDir, rows));
+        List<AblationResult> results = new ArrayList<>();
+        for (int i = 0; i < seeds.size(); i++) {
+            long seed = seeds.get(i);
+            progress.printf(Locale.ROOT, "[ablation] seed %d (%d of %d)%n", seed, i + 1, seeds.size());
+            results.add(run(built, seedDir(runDir, seed), rows, seed, budget));
+        }
+        return results;
+    }
+
+    /** Where {@link #runSeeds} puts the run of one seed when there are several. */
+    public static Path seedDir(Path runDir, long seed) {
+        return runDir.resolve("seed-" + seed);
+    }
+
+    /** The example directory of every rule the rows need (built into {@code runDir} when absent), each checked. */
+    private Map<SelectionRule, Path> examples(AblationData data, Path runDir, List<AblationRow> rows) {
+        try {
+            Files.createDirectories(runDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Map<SelectionRule, Path> dirs = new EnumMap<>(SelectionRule.class);
+        for (AblationRow r : rows) {
+            dirs.computeIfAbsent(r.selectionRule(), rule -> data.examplesFor(rule, runDir, progress));
+        }
+        for (Path dir : dirs.values()) {
+            checkLearnable(dir, rows.get(0).model().heads());
+        }
+        return dirs;
     }
 
     /**

@@ -96,6 +96,32 @@ class AblationRunnerTest {
     }
 
     @Test
+    void severalSeedsShareTheExamplesAndTrainIntoTheirOwnFolders() {
+        long seed = Seeds.seed(14);
+        SmallLogs.Log log = SmallLogs.random(seed, 6, 12, 200);
+        ExampleBuilderConfig builder = ExampleBuilderConfig.DEFAULT.withSplitTimeMs(log.splitTime(0.3))
+                .withSelection(new SelectionConfig(16, 8, 8, 8, SelectionRule.NEAREST));
+        AblationData data = AblationData.ofEvents(() -> EventSources.of(log.events()), log.items(), builder);
+        List<AblationRow> rows = AblationLadder.select(ModelConfig.DEFAULT.withMlp(List.of(16)).withSequenceLength(40), "no-sequence");
+        AblationBudget budget = AblationBudget.defaults(3)
+                .withTrainer(TrainerConfig.defaults(3).withBatchSize(16).withWarmupSteps(1).withLogEverySteps(0)).withMaxSteps(2);
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        Path run = tmp.resolve("seeds");
+        List<AblationResult> results = new AblationRunner(new PrintStream(progress, true, StandardCharsets.UTF_8), "test")
+                .runSeeds(data, run, rows, List.of(5L, 6L), budget);
+
+        assertThat(results).extracting(AblationResult::seed).containsExactly(5L, 6L);
+        assertThat(progress.toString(StandardCharsets.UTF_8).split("built NEAREST examples", -1)).hasSize(2);  // built once
+        assertThat(run.resolve("examples-nearest/train.lvx")).isRegularFile();
+        assertThat(run.resolve("seed-5/rows/no-sequence/last.lvck")).isRegularFile();
+        assertThat(run.resolve("seed-6/rows/no-sequence/last.lvck")).isRegularFile();
+        assertThat(results.get(0).rows().get(0).stepLoss()).isNotEqualTo(results.get(1).rows().get(0).stepLoss());
+        assertThat(results.get(0).rows().get(0).examplesDir()).isEqualTo(results.get(1).rows().get(0).examplesDir());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AblationRunner(new PrintStream(progress), "test")
+                .runSeeds(data, run, rows, List.of(5L, 5L), budget)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void extraExampleSetsAreBuiltWithTheirSelectionRule() {
         long seed = Seeds.seed(12);
         SmallLogs.Log log = SmallLogs.random(seed, 4, 8, 100);
