@@ -1,5 +1,6 @@
 package io.longview.cli;
 
+import io.longview.core.checkpoint.ModelConfig;
 import io.longview.core.io.InputException;
 import io.longview.train.TrainerConfig;
 import io.longview.train.ablation.AblationBudget;
@@ -92,15 +93,15 @@ final class AblateCommand implements Callable<Integer> {
             throw new InputException("--max-train-examples, --max-steps, --eval-every and --log-every must be ≥ 0");
         }
         if (heads.isEmpty() || heads.stream().distinct().count() != heads.size()
-                || !io.longview.train.ModelConfig.DEFAULT.heads().containsAll(heads)) {
+                || !ModelConfig.DEFAULT.heads().containsAll(heads)) {
             throw new io.longview.core.io.InputException("--heads " + String.join(",", heads) + ": expected distinct names among "
-                    + String.join(",", io.longview.train.ModelConfig.DEFAULT.heads()));
+                    + String.join(",", ModelConfig.DEFAULT.heads()));
         }
-        io.longview.train.ModelConfig base = io.longview.train.ModelConfig.DEFAULT.withHeads(heads);
+        ModelConfig base = ModelConfig.DEFAULT.toBuilder().heads(heads).build();
         List<AblationRow> ladder = Cli.fromOptions(() -> AblationLadder.select(base, rows.toArray(String[]::new)));
         Path runDir = run != null ? run : Path.of("runs", "ablate-" + dataset.toAbsolutePath().normalize().getFileName() + "-"
                 + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        AblationBudget budget = Cli.fromOptions(() -> new AblationBudget(TrainerConfig.defaults(base.heads().size())
+        AblationBudget budget = Cli.fromOptions(() -> new AblationBudget(TrainerConfig.defaults()
                 .withBatchSize(batchSize).withEpochs(epochs).withLearningRate(learningRate).withWarmupSteps(warmup).withLogEverySteps(logEvery),
                 maxSteps, maxTrainExamples, evalEvery, 512, evalFraction));
         if (seeds != null && (seeds.isEmpty() || seeds.stream().distinct().count() != seeds.size())) {

@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -80,10 +81,10 @@ public final class TransActModel implements AutoCloseable {
     public static Map<String, Shape> parameterShapes(ModelConfig c) {
         Map<String, Shape> m = new LinkedHashMap<>();
         int d = c.dModel();
-        if (c.useSequence()) {
+        if (c.sequence()) {
             m.put("E_act", new Shape(c.actionBits(), d));
             m.put("E_surf", new Shape(c.surfaces(), d));
-            m.put("E_pos", new Shape(c.seqLen(), d));
+            m.put("E_pos", new Shape(c.seqLength(), d));
             for (int i = 0; i < c.layers(); i++) {
                 m.put("layers." + i + ".Wq", new Shape(d, d));
                 m.put("layers." + i + ".Wk", new Shape(d, d));
@@ -172,7 +173,7 @@ public final class TransActModel implements AutoCloseable {
         NDArray cand = step.create(batch.candidates(), new Shape(bs, e));              // (B, E)
         NDList r0Parts = new NDList();
         NDArray z = null;
-        if (config.useSequence()) {
+        if (config.sequence()) {
             z = encode(step, batch, cand);                                            // (B, T, D)
             r0Parts.add(pool(step, batch, z).matMul(p("W_out")).add(p("b_out")));    // (B, D)
         }
@@ -261,7 +262,7 @@ public final class TransActModel implements AutoCloseable {
     /** E_pos, or its first {@code t} rows for a trimmed batch (the slice lives in {@code step}, autograd intact). */
     private NDArray positions(NDManager step, int t) {
         NDArray ePos = p("E_pos");
-        if (t == config.seqLen()) {
+        if (t == config.seqLength()) {
             return ePos;
         }
         NDArray slice = ePos.get(new ai.djl.ndarray.index.NDIndex("0:" + t));
@@ -288,7 +289,7 @@ public final class TransActModel implements AutoCloseable {
     private NDArray layerNorm(NDManager step, NDArray x) {
         NDArray centered = x.sub(x.mean(new int[]{-1}, true));
         NDArray var = centered.square().mean(new int[]{-1}, true);
-        return centered.div(var.add(Scalars.of(step, (float) config.lnEps())).sqrt());
+        return centered.div(var.add(Scalars.of(step, (float) config.layerNormEps())).sqrt());
     }
 
     private static double gaussian(SplittableRandom rng) {

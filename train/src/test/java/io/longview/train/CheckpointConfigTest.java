@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import ai.djl.ndarray.types.Shape;
 import io.longview.core.checkpoint.TensorSpec;
 import org.junit.jupiter.api.Test;
@@ -17,9 +18,8 @@ class CheckpointConfigTest {
     @Test
     void trainerParametersAreExactlyTheCheckpointTensors() {
         ModelConfig c = ModelConfig.DEFAULT;
-        List<String> dense = List.of("log_realtime_length", "log_lifelong_length", "log_impression_length", "hour_of_day", "day_of_week");
         Map<String, List<Long>> checkpoint = new LinkedHashMap<>();
-        for (TensorSpec t : c.toCheckpointConfig(dense).tensorSpecs()) {
+        for (TensorSpec t : c.tensorSpecs()) {
             checkpoint.put(t.name(), java.util.Arrays.stream(t.shape()).mapToLong(i -> i).boxed().toList());
         }
         Map<String, List<Long>> trainer = new LinkedHashMap<>();

@@ -131,7 +131,7 @@ public final class AblationRunner {
         settings.add("rows: " + rows.stream().map(AblationRow::name).toList());
         AblationRow first = rows.get(0);
         settings.add(String.format(Locale.ROOT, "model: d_emb %d, d_model %d, d_ff %d, layers %d, T %d, mlp %s, cross %d, heads %s",
-                first.model().dEmb(), first.model().dModel(), first.model().dFf(), first.model().layers(), first.model().seqLen(),
+                first.model().dEmb(), first.model().dModel(), first.model().dFf(), first.model().layers(), first.model().seqLength(),
                 first.model().mlp(), first.model().crossLayers(), heads));
         dirs.forEach((rule, dir) -> settings.add("examples " + rule + ": " + dir));
         return new AblationResult(seed, snapshot, codeVersion, settings, heads, baseline, withLift);
@@ -234,14 +234,16 @@ public final class AblationRunner {
                 total += rec.candidateCount();
             }
         }
-        TrainerConfig tc = budget.trainer().withSeed(seed).withLoss(row.loss()).withMaxSteps(budget.maxSteps())
+        TrainerConfig tc = budget.trainer().withSeed(seed).withMaxSteps(budget.maxSteps())
                 .withEvalEverySteps(budget.evalEverySteps());
         Path evalFile = examplesDir.resolve("eval.lvx");
         List<AblationResult.EvalPoint> history = new ArrayList<>();
         Map<String, HeadMetrics> last;
         Map<String, Double> blended = new LinkedHashMap<>();
         TrainingReport report;
-        try (TransActModel model = new TransActModel(row.model(), seed)) {
+        // the row's parts and loss, the example file's budgets for those parts
+        var modelConfig = row.model().withDataSelection(ExampleReader.summary(examplesDir.resolve("train.lvx")).header().selection());
+        try (TransActModel model = new TransActModel(modelConfig, seed)) {
             Trainer trainer = new Trainer(model, tc).withLog(trainLog).withCodeVersion(codeVersion)
                     .withEvalFraction(budget.evalFraction());
             report = records == null ? trainer.train(examplesDir.resolve("train.lvx"), evalFile, rowDir)
