@@ -77,38 +77,12 @@ public final class TransActModel implements AutoCloseable {
         }
     }
 
-    /** Names and shapes of every parameter of a model of this config, in a fixed order. */
+    /** Names and shapes of every parameter of a model of this config: its tensors, in checkpoint order. */
     public static Map<String, Shape> parameterShapes(ModelConfig c) {
         Map<String, Shape> m = new LinkedHashMap<>();
-        int d = c.dModel();
-        if (c.sequence()) {
-            m.put("E_act", new Shape(c.actionBits(), d));
-            m.put("E_surf", new Shape(c.surfaces(), d));
-            m.put("E_pos", new Shape(c.seqLength(), d));
-            for (int i = 0; i < c.layers(); i++) {
-                m.put("layers." + i + ".Wq", new Shape(d, d));
-                m.put("layers." + i + ".Wk", new Shape(d, d));
-                m.put("layers." + i + ".Wv", new Shape(d, d));
-                m.put("layers." + i + ".W1", new Shape(d, c.dFf()));
-                m.put("layers." + i + ".W2", new Shape(c.dFf(), d));
-            }
-            m.put("W_out", new Shape(d, d));
-            m.put("b_out", new Shape(d));
-            m.put("P", new Shape(d, c.dEmb()));
+        for (io.longview.core.checkpoint.TensorSpec t : c.tensorSpecs()) {
+            m.put(t.name(), new Shape(java.util.Arrays.stream(t.shape()).asLongStream().toArray()));
         }
-        int in = c.rankerInputDim();
-        for (int i = 0; i < c.crossLayers(); i++) {
-            m.put("cross." + i + ".W", new Shape(in, in));
-            m.put("cross." + i + ".b", new Shape(in));
-        }
-        int prev = in;
-        for (int i = 0; i < c.mlp().size(); i++) {
-            m.put("mlp." + i + ".W", new Shape(prev, c.mlp().get(i)));
-            m.put("mlp." + i + ".b", new Shape(c.mlp().get(i)));
-            prev = c.mlp().get(i);
-        }
-        m.put("W_head", new Shape(prev, c.heads().size()));
-        m.put("b_head", new Shape(c.heads().size()));
         return m;
     }
 
