@@ -1,5 +1,6 @@
 package io.longview.store;
 
+import io.longview.core.io.AtomicFiles;
 import io.longview.core.model.Actions;
 import io.longview.core.model.Event;
 import io.longview.core.model.SequenceLimits;
@@ -10,11 +11,8 @@ import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -305,19 +303,7 @@ public final class StoreBenchmark {
 
     private static void deleteRecursively(Path root) {
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            AtomicFiles.deleteRecursively(root);
         } catch (IOException e) {
             // best effort: a leftover temporary directory is not worth failing a finished benchmark for
         }

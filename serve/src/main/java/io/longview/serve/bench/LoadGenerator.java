@@ -1,5 +1,6 @@
 package io.longview.serve.bench;
 
+import io.longview.core.io.AtomicFiles;
 import io.longview.serve.LongviewServer;
 import io.longview.serve.ServeConfig;
 import io.longview.store.RocksSequenceStore;
@@ -18,12 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * {@code longview bench serve}: a closed-loop load generator for {@code POST /v1/rank}. Each of N client threads sends
@@ -531,16 +530,10 @@ public final class LoadGenerator {
     }
 
     private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort: a temp dir
-                }
-            });
+        try {
+            AtomicFiles.deleteRecursively(dir);
         } catch (IOException e) {
-            // best effort
+            // best effort: a temp dir
         }
     }
 }
