@@ -1,4 +1,4 @@
-package io.longview.store;
+package io.longview.bench.store;
 
 import io.longview.core.io.AtomicFiles;
 import io.longview.core.model.Actions;
@@ -7,6 +7,9 @@ import io.longview.core.model.SequenceLimits;
 import io.longview.core.model.Surfaces;
 import io.longview.core.model.Token;
 import io.longview.core.model.UserSequences;
+import io.longview.store.RocksSequenceStore;
+import io.longview.store.SequenceStore;
+import io.longview.store.StoreOptions;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -310,7 +313,7 @@ public final class StoreBenchmark {
     }
 
     /**
-     * Runs the benchmark and prints the table: {@code java ... io.longview.store.StoreBenchmark [events [batchSize]]}
+     * Runs the benchmark and prints the table: {@code java ... io.longview.bench.store.StoreBenchmark [events [batchSize]]}
      * (defaults otherwise).
      */
     public static void main(String[] args) {
