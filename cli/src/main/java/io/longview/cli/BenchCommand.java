@@ -4,7 +4,8 @@ import io.longview.core.io.InputException;
 import io.longview.serve.AccessPolicy;
 
 import io.longview.bench.RankBenchmark;
-import io.longview.store.StoreBenchmark;
+import io.longview.bench.serve.LoadGenerator;
+import io.longview.bench.store.StoreBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -169,13 +170,13 @@ final class BenchCommand {
                 }
             }
             String tokenText = token;
-            io.longview.serve.bench.LoadGenerator.Config config = Cli.fromOptions(() -> new io.longview.serve.bench.LoadGenerator.Config(url, checkpoint,
+            LoadGenerator.Config config = Cli.fromOptions(() -> new LoadGenerator.Config(url, checkpoint,
                     candidates, clients, java.time.Duration.ofMillis(Cli.parseDurationMs(warmup)),
                     java.time.Duration.ofMillis(Cli.parseDurationMs(duration)), users, items, eventsPerUser,
                     engineThreads == null ? Runtime.getRuntime().availableProcessors() : engineThreads, seed,
                     java.time.Duration.ofMillis(Cli.parseDurationMs(serverWarmup)), deadlineMs, soak || reload != null, reload,
                     java.time.Duration.ofMillis(Cli.parseDurationMs(sampleEvery)), tokenText));
-            io.longview.serve.bench.LoadGenerator.Result r = io.longview.serve.bench.LoadGenerator.run(config, System.err);
+            LoadGenerator.Result r = LoadGenerator.run(config, System.err);
             System.out.println(r.markdown());
             if (r.errors() > 0) {
                 System.err.println("longview bench serve: " + r.errors() + " requests failed");

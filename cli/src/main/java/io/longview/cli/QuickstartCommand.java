@@ -41,7 +41,7 @@ final class QuickstartCommand implements Callable<Integer> {
         Path world = workdir.resolve("world");
         Path store = workdir.resolve("store");
         Path examples = workdir.resolve("examples");
-        io.longview.data.io.AtomicDirectory.deleteRecursively(store); // a fresh store each run
+        io.longview.core.io.AtomicFiles.deleteRecursively(store); // a fresh store each run
         String[][] steps = {
                 {"generate", "--users", Integer.toString(users), "--seed", Long.toString(seed), "--out", world.toString(), "--force"},
                 {"ingest", "--dataset", world.toString(), "--store", store.toString(), "--no-fsync"},
@@ -63,7 +63,7 @@ final class QuickstartCommand implements Callable<Integer> {
             return rc;
         }
         Path run = workdir.resolve("ablate");
-        io.longview.data.io.AtomicDirectory.deleteRecursively(run);
+        io.longview.core.io.AtomicFiles.deleteRecursively(run);
         String[] ablate = {"ablate", "--dataset", world.toString(), "--examples", examples.toString(), "--run", run.toString(),
                 "--rows", "rt-only,v2", "--max-train-examples", Integer.toString(trainExamples), "--lr", "2e-3", "--warmup", "50",
                 "--log-every", "25"};

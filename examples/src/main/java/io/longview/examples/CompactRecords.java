@@ -1,5 +1,6 @@
 package io.longview.examples;
 
+import io.longview.core.io.LittleEndian;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -45,16 +46,16 @@ final class CompactRecords {
      */
     int encode(byte[] r) {
         pos = 0;
-        int g = ExampleFormat.getInt(r, ExampleFormat.R_NEGATIVE_COUNT);
-        int t = ExampleFormat.getInt(r, ExampleFormat.R_TOKEN_COUNT);
-        int c = ExampleFormat.getInt(r, ExampleFormat.R_CANDIDATE_COUNT);
-        long time = ExampleFormat.getLong(r, ExampleFormat.R_REQUEST_TIME_MS);
-        putLong(ExampleFormat.getLong(r, ExampleFormat.R_REQUEST_ID));
-        putVar(zigzag(ExampleFormat.getLong(r, ExampleFormat.R_USER_ID)));
+        int g = LittleEndian.getInt(r, ExampleFormat.R_NEGATIVE_COUNT);
+        int t = LittleEndian.getInt(r, ExampleFormat.R_TOKEN_COUNT);
+        int c = LittleEndian.getInt(r, ExampleFormat.R_CANDIDATE_COUNT);
+        long time = LittleEndian.getLong(r, ExampleFormat.R_REQUEST_TIME_MS);
+        putLong(LittleEndian.getLong(r, ExampleFormat.R_REQUEST_ID));
+        putVar(zigzag(LittleEndian.getLong(r, ExampleFormat.R_USER_ID)));
         putVar(zigzag(time));
-        putVar(ExampleFormat.getInt(r, ExampleFormat.R_REALTIME_COUNT));
-        putVar(ExampleFormat.getInt(r, ExampleFormat.R_LIFELONG_COUNT));
-        putVar(ExampleFormat.getInt(r, ExampleFormat.R_IMPRESSION_COUNT));
+        putVar(LittleEndian.getInt(r, ExampleFormat.R_REALTIME_COUNT));
+        putVar(LittleEndian.getInt(r, ExampleFormat.R_LIFELONG_COUNT));
+        putVar(LittleEndian.getInt(r, ExampleFormat.R_IMPRESSION_COUNT));
         putVar(g);
         putVar(t);
         putVar(c);
@@ -71,7 +72,7 @@ final class CompactRecords {
         int tEmb = ExampleFormat.tokenEmbeddingsOffset(g, t);
         long prev = time;
         for (int i = 0; i < t; i++) {
-            long tsi = ExampleFormat.getLong(r, ts + 8 * i);
+            long tsi = LittleEndian.getLong(r, ts + 8 * i);
             putVar(zigzag(tsi - prev));
             prev = tsi;
             ref(qIndex, r, tIds + 8 * i, r, tEmb + EMBEDDING_DIM * i, EMBEDDING_DIM);
@@ -90,13 +91,13 @@ final class CompactRecords {
         int counts = ExampleFormat.selectedCountsOffset(g, t, c);
         int idx = ExampleFormat.selectedIndicesOffset(g, t, c);
         for (int j = 0; j < c; j++) {
-            putVar(ExampleFormat.getShort(r, counts + 2 * j) & 0xFFFF);
+            putVar(LittleEndian.getShort(r, counts + 2 * j) & 0xFFFF);
         }
         for (int j = 0; j < c; j++) {
-            int n = ExampleFormat.getShort(r, counts + 2 * j) & 0xFFFF;
+            int n = LittleEndian.getShort(r, counts + 2 * j) & 0xFFFF;
             int last = -1;
             for (int k = 0; k < n; k++) {
-                int v = ExampleFormat.getShort(r, idx) & 0xFFFF;
+                int v = LittleEndian.getShort(r, idx) & 0xFFFF;
                 idx += 2;
                 putVar(v - last - 1); // indices increase within a candidate: gaps ≥ 0
                 last = v;
@@ -111,7 +112,7 @@ final class CompactRecords {
     }
 
     private void ref(Table index, byte[] idSrc, int idOff, byte[] embSrc, int embOff, int embLen) {
-        long item = ExampleFormat.getLong(idSrc, idOff);
+        long item = LittleEndian.getLong(idSrc, idOff);
         int i = index.find(item, embSrc, embOff);
         if (i >= 0) {
             putVar(i);
@@ -197,7 +198,7 @@ final class CompactRecords {
 
         private ByteBuffer key(long item, byte[] emb, int off) {
             byte[] k = new byte[8 + width];
-            ExampleFormat.putLong(k, 0, item);
+            LittleEndian.putLong(k, 0, item);
             System.arraycopy(emb, off, k, 8, width);
             return ByteBuffer.wrap(k);
         }
@@ -205,7 +206,7 @@ final class CompactRecords {
 
     private void putLong(long v) {
         ensure(8);
-        ExampleFormat.putLong(out, pos, v);
+        LittleEndian.putLong(out, pos, v);
         pos += 8;
     }
 
@@ -295,17 +296,17 @@ final class CompactRecords {
                     + " selected indices exceeds " + ExampleFormat.MAX_RECORD_LENGTH + " bytes");
         }
         byte[] r = new byte[len];
-        ExampleFormat.putInt(r, ExampleFormat.R_MARKER, ExampleFormat.REQUEST_MARKER);
-        ExampleFormat.putInt(r, ExampleFormat.R_LENGTH, len);
-        ExampleFormat.putLong(r, ExampleFormat.R_REQUEST_ID, requestId);
-        ExampleFormat.putLong(r, ExampleFormat.R_USER_ID, user);
-        ExampleFormat.putLong(r, ExampleFormat.R_REQUEST_TIME_MS, time);
-        ExampleFormat.putInt(r, ExampleFormat.R_REALTIME_COUNT, rt);
-        ExampleFormat.putInt(r, ExampleFormat.R_LIFELONG_COUNT, ll);
-        ExampleFormat.putInt(r, ExampleFormat.R_IMPRESSION_COUNT, imp);
-        ExampleFormat.putInt(r, ExampleFormat.R_NEGATIVE_COUNT, g);
-        ExampleFormat.putInt(r, ExampleFormat.R_TOKEN_COUNT, t);
-        ExampleFormat.putInt(r, ExampleFormat.R_CANDIDATE_COUNT, c);
+        LittleEndian.putInt(r, ExampleFormat.R_MARKER, ExampleFormat.REQUEST_MARKER);
+        LittleEndian.putInt(r, ExampleFormat.R_LENGTH, len);
+        LittleEndian.putLong(r, ExampleFormat.R_REQUEST_ID, requestId);
+        LittleEndian.putLong(r, ExampleFormat.R_USER_ID, user);
+        LittleEndian.putLong(r, ExampleFormat.R_REQUEST_TIME_MS, time);
+        LittleEndian.putInt(r, ExampleFormat.R_REALTIME_COUNT, rt);
+        LittleEndian.putInt(r, ExampleFormat.R_LIFELONG_COUNT, ll);
+        LittleEndian.putInt(r, ExampleFormat.R_IMPRESSION_COUNT, imp);
+        LittleEndian.putInt(r, ExampleFormat.R_NEGATIVE_COUNT, g);
+        LittleEndian.putInt(r, ExampleFormat.R_TOKEN_COUNT, t);
+        LittleEndian.putInt(r, ExampleFormat.R_CANDIDATE_COUNT, c);
         int ids = ExampleFormat.negativeItemIdsOffset();
         int embs = ExampleFormat.negativeEmbeddingsOffset(g);
         for (int i = 0; i < g; i++) {
@@ -319,7 +320,7 @@ final class CompactRecords {
         int par = ExampleFormat.tokenPartsOffset(g, t);
         int tEmb = ExampleFormat.tokenEmbeddingsOffset(g, t);
         for (int i = 0; i < t; i++) {
-            ExampleFormat.putLong(r, tsOff + 8 * i, ts[i]);
+            LittleEndian.putLong(r, tsOff + 8 * i, ts[i]);
             System.arraycopy(qEntries, Q_ENTRY * tok[i], r, tIds + 8 * i, 8);
             r[actOff + i] = act[i];
             r[sur + i] = (byte) ((sp[i] & 0xFF) >>> 2);
@@ -337,7 +338,7 @@ final class CompactRecords {
             if (counts[j] > 0xFFFF) {
                 throw new IllegalArgumentException("candidate " + j + " selects " + counts[j] + " tokens, at most 65535");
             }
-            ExampleFormat.putShort(r, cnt + 2 * j, counts[j]);
+            LittleEndian.putShort(r, cnt + 2 * j, counts[j]);
         }
         int idx = ExampleFormat.selectedIndicesOffset(g, t, c);
         for (int j = 0; j < c; j++) {
@@ -348,7 +349,7 @@ final class CompactRecords {
                     throw new IllegalArgumentException("candidate " + j + " selects token " + v + " of " + t);
                 }
                 last = (int) v;
-                ExampleFormat.putShort(r, idx, last);
+                LittleEndian.putShort(r, idx, last);
                 idx += 2;
             }
         }
@@ -369,7 +370,7 @@ final class CompactRecords {
         if ((qSize + 1) * Q_ENTRY > qEntries.length) {
             qEntries = Arrays.copyOf(qEntries, qEntries.length * 2);
         }
-        ExampleFormat.putLong(qEntries, qSize * Q_ENTRY, unzigzag(in.var()));
+        LittleEndian.putLong(qEntries, qSize * Q_ENTRY, unzigzag(in.var()));
         in.bytes(qEntries, qSize * Q_ENTRY + 8, EMBEDDING_DIM);
         return qSize++;
     }
@@ -385,7 +386,7 @@ final class CompactRecords {
         if ((fSize + 1) * F_ENTRY > fEntries.length) {
             fEntries = Arrays.copyOf(fEntries, fEntries.length * 2);
         }
-        ExampleFormat.putLong(fEntries, fSize * F_ENTRY, unzigzag(in.var()));
+        LittleEndian.putLong(fEntries, fSize * F_ENTRY, unzigzag(in.var()));
         in.bytes(fEntries, fSize * F_ENTRY + 8, 4 * EMBEDDING_DIM);
         return fSize++;
     }
@@ -409,7 +410,7 @@ final class CompactRecords {
 
         long fixedLong() {
             need(8);
-            long v = ExampleFormat.getLong(b, pos);
+            long v = LittleEndian.getLong(b, pos);
             pos += 8;
             return v;
         }

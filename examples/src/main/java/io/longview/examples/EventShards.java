@@ -1,5 +1,6 @@
 package io.longview.examples;
 
+import io.longview.core.io.LittleEndian;
 import io.longview.core.io.Progress;
 import io.longview.core.model.Event;
 import io.longview.core.io.InputException;
@@ -92,9 +93,9 @@ final class EventShards {
                     }
                     throw new IllegalArgumentException(reason, new ItemEmbeddings.UnknownItemException(e.itemId()));
                 }
-                ExampleFormat.putLong(rec, E_USER, e.userId());
-                ExampleFormat.putLong(rec, E_ITEM, e.itemId());
-                ExampleFormat.putLong(rec, E_TIME, e.timestampMs());
+                LittleEndian.putLong(rec, E_USER, e.userId());
+                LittleEndian.putLong(rec, E_ITEM, e.itemId());
+                LittleEndian.putLong(rec, E_TIME, e.timestampMs());
                 rec[E_ACTION] = e.action();
                 rec[E_SURFACE] = e.surface();
                 out.add(rec, 0, userHash(e.userId()));
@@ -137,7 +138,7 @@ final class EventShards {
             while ((got = in.readNBytes(buf, 0, buf.length)) > 0) {
                 checkWhole(s, got);
                 for (int off = 0; off < got; off += EVENT_BYTES) {
-                    out.add(buf, off, userHash(ExampleFormat.getLong(buf, off + E_USER)));
+                    out.add(buf, off, userHash(LittleEndian.getLong(buf, off + E_USER)));
                 }
             }
             List<Shard> children = out.finish();
@@ -179,9 +180,9 @@ final class EventShards {
             while ((got = in.readNBytes(buf, 0, buf.length)) > 0) {
                 checkWhole(s, got);
                 for (int off = 0; off < got; off += EVENT_BYTES, i++) {
-                    users[i] = ExampleFormat.getLong(buf, off + E_USER);
-                    items[i] = ExampleFormat.getLong(buf, off + E_ITEM);
-                    times[i] = ExampleFormat.getLong(buf, off + E_TIME);
+                    users[i] = LittleEndian.getLong(buf, off + E_USER);
+                    items[i] = LittleEndian.getLong(buf, off + E_ITEM);
+                    times[i] = LittleEndian.getLong(buf, off + E_TIME);
                     actions[i] = buf[off + E_ACTION];
                     surfaces[i] = buf[off + E_SURFACE];
                 }

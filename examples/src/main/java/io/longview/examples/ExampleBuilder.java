@@ -1,5 +1,7 @@
 package io.longview.examples;
 
+import io.longview.core.io.LittleEndian;
+import io.longview.core.io.AtomicFiles;
 import io.longview.core.io.Futures;
 import io.longview.core.io.Progress;
 import io.longview.core.model.Event;
@@ -144,7 +146,7 @@ public final class ExampleBuilder {
                 trainFooter = train.finish();
                 evalFooter = eval.finish();
             }
-            AtomicDirectory.deleteRecursively(tmp);
+            AtomicFiles.deleteRecursively(tmp);
             double secs = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
             BuildSummary summary = summary(r, trainFooter, evalFooter, secs, range,
                     Files.size(out.dir().resolve(ExampleFormat.TRAIN_FILE)), Files.size(out.dir().resolve(ExampleFormat.EVAL_FILE)));
@@ -270,7 +272,7 @@ public final class ExampleBuilder {
         byte[] buf = new byte[1 << 16];
         try (InputStream in = new BufferedInputStream(Files.newInputStream(chunk), 1 << 16)) {
             while (in.readNBytes(buf, 0, 8) == 8) {
-                int len = ExampleFormat.getInt(buf, ExampleFormat.R_LENGTH);
+                int len = LittleEndian.getInt(buf, ExampleFormat.R_LENGTH);
                 if (len > buf.length) {
                     buf = Arrays.copyOf(buf, Math.max(len, buf.length * 2));
                 }

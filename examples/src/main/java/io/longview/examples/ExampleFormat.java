@@ -1,5 +1,14 @@
 package io.longview.examples;
 
+import static io.longview.core.io.LittleEndian.getFloat;
+import static io.longview.core.io.LittleEndian.getInt;
+import static io.longview.core.io.LittleEndian.getLong;
+import static io.longview.core.io.LittleEndian.getU16;
+import static io.longview.core.io.LittleEndian.putFloat;
+import static io.longview.core.io.LittleEndian.putInt;
+import static io.longview.core.io.LittleEndian.putLong;
+import static io.longview.core.io.LittleEndian.putShort;
+
 import io.longview.core.model.Actions;
 import io.longview.core.model.SequenceLimits;
 import io.longview.core.model.Surfaces;
@@ -8,9 +17,6 @@ import io.longview.core.select.SelectionConfig;
 import io.longview.core.select.SelectionRule;
 import io.longview.core.select.SequencePart;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,10 +203,6 @@ public final class ExampleFormat {
     public static final int F_MAGIC = 60;
     public static final int FOOTER_LENGTH = 64;
 
-    private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle F32 = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
     private ExampleFormat() {
     }
@@ -519,44 +521,6 @@ public final class ExampleFormat {
         }
         return new ExampleFooter(getLong(b, F_REQUESTS), getLong(b, F_CANDIDATES), getLong(b, F_TOKENS),
                 new long[]{getLong(b, F_POSITIVES), getLong(b, F_POSITIVES + 8), getLong(b, F_POSITIVES + 16)}, getInt(b, F_CRC));
-    }
-
-    // ---------------------------------------------------------------- little-endian access
-
-    public static short getShort(byte[] b, int off) {
-        return (short) I16.get(b, off);
-    }
-
-    public static int getU16(byte[] b, int off) {
-        return (short) I16.get(b, off) & 0xFFFF;
-    }
-
-    public static int getInt(byte[] b, int off) {
-        return (int) I32.get(b, off);
-    }
-
-    public static long getLong(byte[] b, int off) {
-        return (long) I64.get(b, off);
-    }
-
-    public static float getFloat(byte[] b, int off) {
-        return (float) F32.get(b, off);
-    }
-
-    public static void putShort(byte[] b, int off, int v) {
-        I16.set(b, off, (short) v);
-    }
-
-    public static void putInt(byte[] b, int off, int v) {
-        I32.set(b, off, v);
-    }
-
-    public static void putLong(byte[] b, int off, long v) {
-        I64.set(b, off, v);
-    }
-
-    public static void putFloat(byte[] b, int off, float v) {
-        F32.set(b, off, v);
     }
 
     /** A four-character code as the little-endian int whose bytes spell it. */

@@ -1,5 +1,6 @@
 package io.longview.examples;
 
+import io.longview.core.io.LittleEndian;
 import io.longview.core.io.InputException;
 
 import java.io.BufferedInputStream;
@@ -112,8 +113,8 @@ public final class ExampleReader implements Iterator<RequestRecord>, AutoCloseab
                     + "after " + requests + " complete requests (byte " + (offset + Math.max(got, 0))
                     + ") without its end marker; was the writer interrupted?");
         }
-        int marker = ExampleFormat.getInt(prefix, 0);
-        int length = ExampleFormat.getInt(prefix, 4);
+        int marker = LittleEndian.getInt(prefix, 0);
+        int length = LittleEndian.getInt(prefix, 4);
         if (marker == ExampleFormat.END_MARKER) {
             readFooter(length);
             return false;
@@ -208,8 +209,8 @@ public final class ExampleReader implements Iterator<RequestRecord>, AutoCloseab
                 // read the last bytes
             }
             byte[] f = buf.array();
-            if (ExampleFormat.getInt(f, ExampleFormat.F_MARKER) != ExampleFormat.END_MARKER
-                    || ExampleFormat.getInt(f, ExampleFormat.F_MAGIC) != ExampleFormat.MAGIC) {
+            if (LittleEndian.getInt(f, ExampleFormat.F_MARKER) != ExampleFormat.END_MARKER
+                    || LittleEndian.getInt(f, ExampleFormat.F_MAGIC) != ExampleFormat.MAGIC) {
                 throw new InputException(file, 0, "truncated: the file does not end with the end marker; was the writer interrupted?");
             }
             ExampleFooter footer;

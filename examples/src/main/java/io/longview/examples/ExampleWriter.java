@@ -1,5 +1,6 @@
 package io.longview.examples;
 
+import io.longview.core.io.LittleEndian;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -63,9 +64,9 @@ public final class ExampleWriter implements AutoCloseable {
             throw new IllegalStateException("example file " + file + " is already " + (finished ? "finished" : "closed"));
         }
         ExampleFormat.checkRequest(record, length, header);
-        int g = ExampleFormat.getInt(record, ExampleFormat.R_NEGATIVE_COUNT);
-        int t = ExampleFormat.getInt(record, ExampleFormat.R_TOKEN_COUNT);
-        int c = ExampleFormat.getInt(record, ExampleFormat.R_CANDIDATE_COUNT);
+        int g = LittleEndian.getInt(record, ExampleFormat.R_NEGATIVE_COUNT);
+        int t = LittleEndian.getInt(record, ExampleFormat.R_TOKEN_COUNT);
+        int c = LittleEndian.getInt(record, ExampleFormat.R_CANDIDATE_COUNT);
         int labels = ExampleFormat.candidateLabelsOffset(g, t, c);
         for (int j = 0; j < c; j++) {
             int l = record[labels + j];
@@ -76,8 +77,8 @@ public final class ExampleWriter implements AutoCloseable {
             }
         }
         int n = compact.encode(record);
-        ExampleFormat.putInt(frame, 0, ExampleFormat.REQUEST_MARKER);
-        ExampleFormat.putInt(frame, 4, 8 + n);
+        LittleEndian.putInt(frame, 0, ExampleFormat.REQUEST_MARKER);
+        LittleEndian.putInt(frame, 4, 8 + n);
         emit(frame, 0, 8);
         emit(compact.buffer(), 0, n);
         requests++;

@@ -1,5 +1,6 @@
 package io.longview.examples;
 
+import io.longview.core.io.LittleEndian;
 import java.util.Arrays;
 
 import static io.longview.examples.ExampleFormat.EMBEDDING_DIM;
@@ -152,17 +153,17 @@ public final class RequestEncoder {
         }
         byte[] b = buf;
         int g = negatives, t = tokens, c = candidates;
-        ExampleFormat.putInt(b, ExampleFormat.R_MARKER, ExampleFormat.REQUEST_MARKER);
-        ExampleFormat.putInt(b, ExampleFormat.R_LENGTH, len);
-        ExampleFormat.putLong(b, ExampleFormat.R_REQUEST_ID, requestId);
-        ExampleFormat.putLong(b, ExampleFormat.R_USER_ID, userId);
-        ExampleFormat.putLong(b, ExampleFormat.R_REQUEST_TIME_MS, requestTimeMs);
-        ExampleFormat.putInt(b, ExampleFormat.R_REALTIME_COUNT, realtimeCount);
-        ExampleFormat.putInt(b, ExampleFormat.R_LIFELONG_COUNT, lifelongCount);
-        ExampleFormat.putInt(b, ExampleFormat.R_IMPRESSION_COUNT, impressionCount);
-        ExampleFormat.putInt(b, ExampleFormat.R_NEGATIVE_COUNT, g);
-        ExampleFormat.putInt(b, ExampleFormat.R_TOKEN_COUNT, t);
-        ExampleFormat.putInt(b, ExampleFormat.R_CANDIDATE_COUNT, c);
+        LittleEndian.putInt(b, ExampleFormat.R_MARKER, ExampleFormat.REQUEST_MARKER);
+        LittleEndian.putInt(b, ExampleFormat.R_LENGTH, len);
+        LittleEndian.putLong(b, ExampleFormat.R_REQUEST_ID, requestId);
+        LittleEndian.putLong(b, ExampleFormat.R_USER_ID, userId);
+        LittleEndian.putLong(b, ExampleFormat.R_REQUEST_TIME_MS, requestTimeMs);
+        LittleEndian.putInt(b, ExampleFormat.R_REALTIME_COUNT, realtimeCount);
+        LittleEndian.putInt(b, ExampleFormat.R_LIFELONG_COUNT, lifelongCount);
+        LittleEndian.putInt(b, ExampleFormat.R_IMPRESSION_COUNT, impressionCount);
+        LittleEndian.putInt(b, ExampleFormat.R_NEGATIVE_COUNT, g);
+        LittleEndian.putInt(b, ExampleFormat.R_TOKEN_COUNT, t);
+        LittleEndian.putInt(b, ExampleFormat.R_CANDIDATE_COUNT, c);
         putLongs(b, ExampleFormat.negativeItemIdsOffset(), negativeIds, g);
         System.arraycopy(negativeEmbeddings, 0, b, ExampleFormat.negativeEmbeddingsOffset(g), g * D);
         putLongs(b, ExampleFormat.tokenTimestampsOffset(g), tokenTimestamps, t);
@@ -174,12 +175,12 @@ public final class RequestEncoder {
         putLongs(b, ExampleFormat.candidateItemIdsOffset(g, t), candidateIds, c);
         int off = ExampleFormat.candidateEmbeddingsOffset(g, t, c);
         for (int i = 0; i < c * D; i++) {
-            ExampleFormat.putFloat(b, off + 4 * i, candidateEmbeddings[i]);
+            LittleEndian.putFloat(b, off + 4 * i, candidateEmbeddings[i]);
         }
         System.arraycopy(labels, 0, b, ExampleFormat.candidateLabelsOffset(g, t, c), c);
         off = ExampleFormat.selectedCountsOffset(g, t, c);
         for (int j = 0; j < c; j++) {
-            ExampleFormat.putShort(b, off + 2 * j, selectedCounts[j]);
+            LittleEndian.putShort(b, off + 2 * j, selectedCounts[j]);
         }
         off = ExampleFormat.selectedIndicesOffset(g, t, c);
         for (int k = 0; k < selected; k++) {
@@ -188,7 +189,7 @@ public final class RequestEncoder {
                 throw new IllegalArgumentException("selected index " + x + " out of the token table of " + t
                         + " (request " + requestId + ")");
             }
-            ExampleFormat.putShort(b, off + 2 * k, x);
+            LittleEndian.putShort(b, off + 2 * k, x);
         }
         length = len;
         return len;
@@ -206,7 +207,7 @@ public final class RequestEncoder {
 
     private static void putLongs(byte[] b, int off, long[] v, int n) {
         for (int i = 0; i < n; i++) {
-            ExampleFormat.putLong(b, off + 8 * i, v[i]);
+            LittleEndian.putLong(b, off + 8 * i, v[i]);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.longview.examples;
 
+import io.longview.core.io.LittleEndian;
 import io.longview.core.model.Actions;
 import io.longview.core.model.Token;
 import io.longview.core.select.SequencePart;
@@ -52,9 +53,9 @@ public final class RequestRecord {
     public RequestRecord(byte[] record, ExampleHeader header) {
         ExampleFormat.checkRequest(record, record.length, header);
         this.b = record;
-        g = ExampleFormat.getInt(b, ExampleFormat.R_NEGATIVE_COUNT);
-        t = ExampleFormat.getInt(b, ExampleFormat.R_TOKEN_COUNT);
-        c = ExampleFormat.getInt(b, ExampleFormat.R_CANDIDATE_COUNT);
+        g = LittleEndian.getInt(b, ExampleFormat.R_NEGATIVE_COUNT);
+        t = LittleEndian.getInt(b, ExampleFormat.R_TOKEN_COUNT);
+        c = LittleEndian.getInt(b, ExampleFormat.R_CANDIDATE_COUNT);
         tokenTs = ExampleFormat.tokenTimestampsOffset(g);
         tokenItems = ExampleFormat.tokenItemIdsOffset(g, t);
         tokenActions = ExampleFormat.tokenActionsOffset(g, t);
@@ -68,38 +69,38 @@ public final class RequestRecord {
         selStart = new int[c + 1];
         int counts = ExampleFormat.selectedCountsOffset(g, t, c);
         for (int j = 0; j < c; j++) {
-            selStart[j + 1] = selStart[j] + ExampleFormat.getU16(b, counts + 2 * j);
+            selStart[j + 1] = selStart[j] + LittleEndian.getU16(b, counts + 2 * j);
         }
     }
 
     // ---- the request
 
     public long requestId() {
-        return ExampleFormat.getLong(b, ExampleFormat.R_REQUEST_ID);
+        return LittleEndian.getLong(b, ExampleFormat.R_REQUEST_ID);
     }
 
     public long userId() {
-        return ExampleFormat.getLong(b, ExampleFormat.R_USER_ID);
+        return LittleEndian.getLong(b, ExampleFormat.R_USER_ID);
     }
 
     /** The request time t: every token of this record is strictly older. */
     public long requestTimeMs() {
-        return ExampleFormat.getLong(b, ExampleFormat.R_REQUEST_TIME_MS);
+        return LittleEndian.getLong(b, ExampleFormat.R_REQUEST_TIME_MS);
     }
 
     /** |S_RT| at t. */
     public int realtimeCount() {
-        return ExampleFormat.getInt(b, ExampleFormat.R_REALTIME_COUNT);
+        return LittleEndian.getInt(b, ExampleFormat.R_REALTIME_COUNT);
     }
 
     /** |S_LL| at t. */
     public int lifelongCount() {
-        return ExampleFormat.getInt(b, ExampleFormat.R_LIFELONG_COUNT);
+        return LittleEndian.getInt(b, ExampleFormat.R_LIFELONG_COUNT);
     }
 
     /** |S_imp| at t. */
     public int impressionCount() {
-        return ExampleFormat.getInt(b, ExampleFormat.R_IMPRESSION_COUNT);
+        return LittleEndian.getInt(b, ExampleFormat.R_IMPRESSION_COUNT);
     }
 
     // ---- NAL negatives
@@ -110,7 +111,7 @@ public final class RequestRecord {
     }
 
     public long negativeItemId(int i) {
-        return ExampleFormat.getLong(b, ExampleFormat.negativeItemIdsOffset() + 8 * check(i, g, "negative"));
+        return LittleEndian.getLong(b, ExampleFormat.negativeItemIdsOffset() + 8 * check(i, g, "negative"));
     }
 
     /** Copies negative {@code i}'s quantized embedding into {@code dst[off .. off+32)}. */
@@ -126,11 +127,11 @@ public final class RequestRecord {
     }
 
     public long tokenTimestamp(int i) {
-        return ExampleFormat.getLong(b, tokenTs + 8 * check(i, t, "token"));
+        return LittleEndian.getLong(b, tokenTs + 8 * check(i, t, "token"));
     }
 
     public long tokenItemId(int i) {
-        return ExampleFormat.getLong(b, tokenItems + 8 * check(i, t, "token"));
+        return LittleEndian.getLong(b, tokenItems + 8 * check(i, t, "token"));
     }
 
     /** The token's {@link Actions} bits. */
@@ -177,14 +178,14 @@ public final class RequestRecord {
     }
 
     public long candidateItemId(int j) {
-        return ExampleFormat.getLong(b, candItems + 8 * check(j, c, "candidate"));
+        return LittleEndian.getLong(b, candItems + 8 * check(j, c, "candidate"));
     }
 
     /** Copies candidate {@code j}'s float embedding into {@code dst[off .. off+32)}. */
     public void candidateEmbedding(int j, float[] dst, int off) {
         int o = candEmbeddings + 4 * D * check(j, c, "candidate");
         for (int d = 0; d < D; d++) {
-            dst[off + d] = ExampleFormat.getFloat(b, o + 4 * d);
+            dst[off + d] = LittleEndian.getFloat(b, o + 4 * d);
         }
     }
 
@@ -213,7 +214,7 @@ public final class RequestRecord {
     /** The token-table index of position {@code k} of candidate {@code j}'s S_all (oldest first). */
     public int selectedToken(int j, int k) {
         int n = selectedCount(j);
-        return ExampleFormat.getU16(b, selIndices + 2 * (selStart[j] + check(k, n, "selected position")));
+        return LittleEndian.getU16(b, selIndices + 2 * (selStart[j] + check(k, n, "selected position")));
     }
 
     /** Copies candidate {@code j}'s token-table indices into {@code dst[off .. off + selectedCount(j))}. */
@@ -221,7 +222,7 @@ public final class RequestRecord {
         int n = selectedCount(j);
         int o = selIndices + 2 * selStart[j];
         for (int k = 0; k < n; k++) {
-            dst[off + k] = ExampleFormat.getU16(b, o + 2 * k);
+            dst[off + k] = LittleEndian.getU16(b, o + 2 * k);
         }
     }
 

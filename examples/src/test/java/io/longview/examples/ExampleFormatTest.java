@@ -1,5 +1,6 @@
 package io.longview.examples;
 
+import io.longview.core.io.LittleEndian;
 import io.longview.core.io.InputException;
 import io.longview.core.model.Actions;
 import io.longview.core.model.SequenceLimits;
@@ -175,7 +176,7 @@ class ExampleFormatTest {
         Path f = writeRandom("full.lvx", Seeds.seed(103), 5, new ArrayList<>());
         byte[] all = Files.readAllBytes(f);
         int header = ExampleFormat.encodeHeader(HEADER).length;
-        int firstRecord = ExampleFormat.getInt(all, header + ExampleFormat.R_LENGTH);
+        int firstRecord = LittleEndian.getInt(all, header + ExampleFormat.R_LENGTH);
         for (int cut : new int[]{0, 3, 11, header - 1, header, header + 4, header + 9, header + firstRecord - 1,
                 header + firstRecord, all.length - ExampleFormat.FOOTER_LENGTH, all.length - 1}) {
             Path t = tmp.resolve("cut-" + cut + ".lvx");
@@ -202,21 +203,21 @@ class ExampleFormatTest {
     void wrongMagicOrVersionNamesBothValues() throws IOException {
         byte[] all = Files.readAllBytes(writeRandom("ok.lvx", Seeds.seed(105), 2, new ArrayList<>()));
         byte[] magic = all.clone();
-        ExampleFormat.putInt(magic, ExampleFormat.H_MAGIC, 0x12345678);
+        LittleEndian.putInt(magic, ExampleFormat.H_MAGIC, 0x12345678);
         Path m = tmp.resolve("magic.lvx");
         Files.write(m, magic);
         assertThatThrownBy(() -> ExampleReader.open(m)).isInstanceOf(InputException.class)
                 .hasMessageContaining("not a Longview example file").hasMessageContaining("0x12345678").hasMessageContaining("0x5845564c");
         for (int v : new int[]{0, 3, 99}) {
             byte[] version = all.clone();
-            ExampleFormat.putInt(version, ExampleFormat.H_VERSION, v);
+            LittleEndian.putInt(version, ExampleFormat.H_VERSION, v);
             Path p = tmp.resolve("v" + v + ".lvx");
             Files.write(p, version);
             assertThatThrownBy(() -> ExampleReader.open(p)).isInstanceOf(InputException.class)
                     .hasMessageContaining("example format version " + v).hasMessageContaining("reads versions 2..2");
         }
         byte[] v1 = all.clone();
-        ExampleFormat.putInt(v1, ExampleFormat.H_VERSION, 1);
+        LittleEndian.putInt(v1, ExampleFormat.H_VERSION, 1);
         Path old = tmp.resolve("v1.lvx");
         Files.write(old, v1);
         assertThatThrownBy(() -> ExampleReader.open(old)).isInstanceOf(InputException.class)
@@ -227,12 +228,12 @@ class ExampleFormatTest {
     void headerShapesAreChecked() throws IOException {
         byte[] all = Files.readAllBytes(writeRandom("ok.lvx", Seeds.seed(106), 1, new ArrayList<>()));
         byte[] dim = all.clone();
-        ExampleFormat.putInt(dim, ExampleFormat.H_EMBEDDING_DIM, 31);
+        LittleEndian.putInt(dim, ExampleFormat.H_EMBEDDING_DIM, 31);
         Path d = tmp.resolve("dim.lvx");
         Files.write(d, dim);
         assertThatThrownBy(() -> ExampleReader.open(d)).hasMessageContaining("embedding dimension 31, expected 32");
         byte[] len = all.clone();
-        ExampleFormat.putInt(len, ExampleFormat.H_MAX_LENGTH, 15);
+        LittleEndian.putInt(len, ExampleFormat.H_MAX_LENGTH, 15);
         Path l = tmp.resolve("len.lvx");
         Files.write(l, len);
         assertThatThrownBy(() -> ExampleReader.open(l)).hasMessageContaining("max sequence length 15, expected 14");
@@ -252,17 +253,17 @@ class ExampleFormatTest {
 
         byte[] count = all.clone();
         // one byte too long: the record takes the next one's first byte, which its decoding finds after its last field
-        ExampleFormat.putInt(count, header + 4, ExampleFormat.getInt(all, header + 4) + 1);
+        LittleEndian.putInt(count, header + 4, LittleEndian.getInt(all, header + 4) + 1);
         assertThatThrownBy(() -> ExampleBuilderTest.readAll(write("count.lvx", count))).isInstanceOf(InputException.class)
                 .hasMessageContaining("request 0 at byte " + header);
 
         byte[] footerCount = all.clone();
-        ExampleFormat.putLong(footerCount, footer + ExampleFormat.F_REQUESTS, 5);
+        LittleEndian.putLong(footerCount, footer + ExampleFormat.F_REQUESTS, 5);
         assertThatThrownBy(() -> ExampleBuilderTest.readAll(write("fc.lvx", footerCount)))
                 .hasMessageContaining("the footer counts 5 requests, the file holds 4");
 
         byte[] marker = all.clone();
-        ExampleFormat.putInt(marker, header, 0x0badf00d);
+        LittleEndian.putInt(marker, header, 0x0badf00d);
         assertThatThrownBy(() -> ExampleBuilderTest.readAll(write("marker.lvx", marker))).hasMessageContaining("unknown record marker 0x0badf00d");
 
         byte[] extra = Arrays.copyOf(all, all.length + 3);

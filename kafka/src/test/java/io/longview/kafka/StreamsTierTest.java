@@ -235,7 +235,7 @@ class StreamsTierTest {
      * owns it) exactly as over the embedded store; a non-owner refuses the user naming the owner.
      */
     static void assertSameRanking(Path tmp, SequenceStore reference, Map<String, StreamsTier> tiers) {
-        Path checkpoint = io.longview.serve.bench.SyntheticWorld.writeRandomCheckpoint(tmp.resolve("m.lvck"), 5, "tier-test");
+        Path checkpoint = io.longview.synth.RandomWorld.writeRandomCheckpoint(tmp.resolve("m.lvck"), 5, "tier-test");
         io.longview.serve.ServeConfig config = io.longview.serve.ServeConfig.defaults(checkpoint).withEngineThreads(1);
         io.longview.serve.ServeMetrics metrics = new io.longview.serve.ServeMetrics(() -> 0, () -> 0);
         List<io.longview.serve.RankRequest.Candidate> candidates = new java.util.ArrayList<>();

@@ -68,7 +68,7 @@ class TierServingTest {
         kafka.createTopic("serve-events", 4);
         kafka.createTopic("serve-events.dlq", 1);
         List<Event> events = KafkaEventIngestTest.randomEvents(EVENTS, USERS, 11);
-        Path checkpoint = io.longview.serve.bench.SyntheticWorld.writeRandomCheckpoint(dir.resolve("m.lvck"), 5, "tier-serve");
+        Path checkpoint = io.longview.synth.RandomWorld.writeRandomCheckpoint(dir.resolve("m.lvck"), 5, "tier-serve");
         ServeConfig base = ServeConfig.defaults(checkpoint).withEngineThreads(1).withWarmup(Duration.ZERO);
         try (SequenceStore reference = KafkaEventIngestTest.storeWithItems(dir.resolve("reference"));
              SequenceStore catalogA = KafkaEventIngestTest.storeWithItems(dir.resolve("catalog-a"));

@@ -15,7 +15,10 @@
  *       {@code TopKHeap}: top-K bookkeeping shared by both implementations.</li>
  *   <li>{@link io.longview.kernels.engine}: the fused serving engine built on the facade.</li>
  * </ul>
- * Depends on {@code core} only; this is the one module allowed to import {@code jdk.incubator.vector}, and only
- * {@code PanamaKernelSupport} and {@code PanamaBackward} (the Vector API backward kernels, kept apart) do.
+ * Depends on {@code core} only; this is the one module allowed to import {@code jdk.incubator.vector}, and only the
+ * {@code Panama*} classes do, split by concern and reached only through {@code PanamaKernelSupport} (so no Vector API
+ * class loads without the module): {@code PanamaGemm} (the one register-blocked matrix-product family: X·W, Q·Kᵀ,
+ * P·V), {@code PanamaAttention}, {@code PanamaNearest} (nearest-neighbour scan, scoring, top-K) and
+ * {@code PanamaBackward} (the training kernels).
  */
 package io.longview.kernels;

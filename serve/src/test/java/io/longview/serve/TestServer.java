@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.longview.core.model.Actions;
 import io.longview.core.model.Event;
 import io.longview.core.model.Token;
-import io.longview.serve.bench.SyntheticWorld;
 import io.longview.store.RocksSequenceStore;
 import io.longview.store.SequenceStore;
 import io.longview.store.StoreOptions;
+import io.longview.synth.RandomWorld;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,9 +45,9 @@ final class TestServer implements AutoCloseable {
     TestServer(Path dir, UnaryOperator<ServeConfig> tweak, LongviewServer.Hooks hooks) {
         this.dir = dir;
         this.store = RocksSequenceStore.open(dir.resolve("store"), StoreOptions.defaults().withSync(false));
-        this.now = SyntheticWorld.fill(store, USERS, ITEMS, EVENTS_PER_USER, SEED);
-        this.checkpointA = SyntheticWorld.writeRandomCheckpoint(dir.resolve("a.lvck"), SEED, "test-a");
-        this.checkpointB = SyntheticWorld.writeRandomCheckpoint(dir.resolve("b.lvck"), SEED + 1, "test-b");
+        this.now = RandomWorld.generate(USERS, ITEMS, EVENTS_PER_USER, SEED, store.catalog()::putAll, store::append);
+        this.checkpointA = RandomWorld.writeRandomCheckpoint(dir.resolve("a.lvck"), SEED, "test-a");
+        this.checkpointB = RandomWorld.writeRandomCheckpoint(dir.resolve("b.lvck"), SEED + 1, "test-b");
         ServeConfig config = tweak.apply(ServeConfig.defaults(checkpointA).withPort(0).withEngineThreads(1)
                 .withDrainTimeout(Duration.ofSeconds(20)).withWarmup(Duration.ZERO));
         LongviewServer s;
@@ -64,12 +64,12 @@ final class TestServer implements AutoCloseable {
         this(dir, c -> c, LongviewServer.Hooks.NONE);
     }
 
-    /** The embedding of item {@code id} as {@link SyntheticWorld#fill} made it (replays its generator). */
+    /** The embedding of item {@code id} as {@link RandomWorld#generate} made it (replays its generator). */
     static float[] embeddingOf(long id) {
         SplittableRandom rnd = new SplittableRandom(SEED);
         float[] e = null;
-        for (long i = SyntheticWorld.FIRST_ID; i <= id; i++) {
-            e = SyntheticWorld.randomEmbedding(rnd);
+        for (long i = RandomWorld.FIRST_ID; i <= id; i++) {
+            e = RandomWorld.randomEmbedding(rnd);
         }
         return e;
     }

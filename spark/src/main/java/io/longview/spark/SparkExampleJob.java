@@ -1,6 +1,7 @@
 package io.longview.spark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.longview.core.io.AtomicFiles;
 import io.longview.core.io.InputException;
 import io.longview.core.model.Actions;
 import io.longview.core.model.Event;
@@ -117,7 +118,7 @@ public final class SparkExampleJob {
                 trainFooter = train.finish();
                 evalFooter = eval.finish();
             }
-            AtomicDirectory.deleteRecursively(tmp);
+            AtomicFiles.deleteRecursively(tmp);
             double secs = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
             BuildSummary summary = new ExampleBuilder(config, items)
                     .summary(eventCount, users, parts.size(), first, last, out.dir(), trainFooter, evalFooter, secs);

@@ -1,5 +1,6 @@
 package io.longview.store;
 
+import io.longview.core.io.LittleEndian;
 import io.longview.core.model.Actions;
 import io.longview.core.model.Event;
 import io.longview.core.model.Quantizer;
@@ -412,7 +413,8 @@ public final class RocksSequenceStore implements SequenceStore {
         try {
             if (o.retention() != null) {
                 if (!o.readOnly()) {
-                    byte[] v = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(o.retention().toMillis()).array();
+                    byte[] v = new byte[8];
+                    LittleEndian.putLong(v, 0, o.retention().toMillis());
                     db.put(defaultCf, writeOptions, StoreDescriptor.RETENTION_POLICY_KEY, v);
                 }
                 return o.retention();
@@ -424,7 +426,7 @@ public final class RocksSequenceStore implements SequenceStore {
             if (v.length != 8) {
                 throw new StoreException("corrupt store " + dir + ": retention policy of " + v.length + " bytes, expected 8");
             }
-            return java.time.Duration.ofMillis(java.nio.ByteBuffer.wrap(v).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
+            return java.time.Duration.ofMillis(LittleEndian.getLong(v, 0));
         } catch (RocksDBException e) {
             throw translate(e, dir, "reading the retention policy of");
         }
@@ -463,8 +465,7 @@ public final class RocksSequenceStore implements SequenceStore {
         if (v.length != 16) {
             throw new StoreException("corrupt store " + dir + ": retention counters of " + v.length + " bytes, expected 16");
         }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(v).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        return new long[]{b.getLong(), b.getLong()};
+        return new long[]{LittleEndian.getLong(v, 0), LittleEndian.getLong(v, 8)};
     }
 
     /**
@@ -492,8 +493,9 @@ public final class RocksSequenceStore implements SequenceStore {
                     dropped += purgeUser(u, cutoff);
                 }
                 long[] c = retentionCounters();
-                byte[] v = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-                        .putLong(c[0] + dropped).putLong(options.clock().millis()).array();
+                byte[] v = new byte[16];
+                LittleEndian.putLong(v, 0, c[0] + dropped);
+                LittleEndian.putLong(v, 8, options.clock().millis());
                 db.put(defaultCf, writeOptions, StoreDescriptor.RETENTION_KEY, v);
                 return dropped;
             }

@@ -1,11 +1,9 @@
 package io.longview.store;
 
+import io.longview.core.io.LittleEndian;
 import io.longview.core.model.SequenceLimits;
 import io.longview.core.model.Token;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -141,12 +139,6 @@ public final class StoreDescriptor {
     static final int CHUNK_HEADER_LENGTH = 4;
 
     private static final int D = Token.EMBEDDING_DIM;
-    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong I64_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt I32_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private StoreDescriptor() {
     }
@@ -166,16 +158,15 @@ public final class StoreDescriptor {
     /** Encodes a version-{@value #FORMAT_VERSION} header. */
     public static byte[] encodeHeader(float clip, SequenceLimits limits) {
         byte[] b = new byte[HEADER_LENGTH];
-        MemorySegment s = MemorySegment.ofArray(b);
-        s.set(I32, 0, MAGIC);
-        s.set(U16, 4, (short) FORMAT_VERSION);
-        s.set(U16, 6, (short) HEADER_LENGTH);
-        s.set(U16, 8, (short) D);
-        s.set(F32, 12, clip);
-        s.set(I32, 16, limits.realtime());
-        s.set(I32, 20, limits.lifelong());
-        s.set(I32, 24, limits.impressions());
-        s.set(I64, 28, limits.foldWindowMs());
+        LittleEndian.putInt(b, 0, MAGIC);
+        LittleEndian.putShort(b, 4, FORMAT_VERSION);
+        LittleEndian.putShort(b, 6, HEADER_LENGTH);
+        LittleEndian.putShort(b, 8, D);
+        LittleEndian.putFloat(b, 12, clip);
+        LittleEndian.putInt(b, 16, limits.realtime());
+        LittleEndian.putInt(b, 20, limits.lifelong());
+        LittleEndian.putInt(b, 24, limits.impressions());
+        LittleEndian.putLong(b, 28, limits.foldWindowMs());
         return b;
     }
 
@@ -186,15 +177,14 @@ public final class StoreDescriptor {
      * @throws StoreException naming what is wrong and the values found
      */
     public static Header decodeHeader(byte[] b, String where) {
-        if (b.length < 4 || MemorySegment.ofArray(b).get(I32, 0) != MAGIC) {
+        if (b.length < 4 || LittleEndian.getInt(b, 0) != MAGIC) {
             throw new StoreException(where + " is not a Longview store: its header does not start with the magic bytes 'LVSQ'");
         }
         if (b.length < 8) {
             throw new StoreException(where + ": header truncated to " + b.length + " bytes");
         }
-        MemorySegment s = MemorySegment.ofArray(b);
-        int version = Short.toUnsignedInt(s.get(U16, 4));
-        int length = Short.toUnsignedInt(s.get(U16, 6));
+        int version = LittleEndian.getU16(b, 4);
+        int length = LittleEndian.getU16(b, 6);
         if (version > FORMAT_VERSION) {
             throw new StoreException(where + " has store format version " + version + ", this build reads versions up to "
                     + FORMAT_VERSION + ": open it with a newer Longview");
@@ -206,17 +196,17 @@ public final class StoreDescriptor {
             throw new StoreException(where + ": header of format version " + version + " has length " + length
                     + " in a record of " + b.length + " bytes, expected at least " + HEADER_LENGTH);
         }
-        int dim = Short.toUnsignedInt(s.get(U16, 8));
+        int dim = LittleEndian.getU16(b, 8);
         if (dim != D) {
             throw new StoreException(where + ": header says embeddings have " + dim + " dimensions, expected " + D);
         }
-        float clip = s.get(F32, 12);
+        float clip = LittleEndian.getFloat(b, 12);
         if (!(clip > 0) || !Float.isFinite(clip)) {
             throw new StoreException(where + ": header has invalid quantization clip " + clip);
         }
         SequenceLimits limits;
         try {
-            limits = new SequenceLimits(s.get(I32, 16), s.get(I32, 20), s.get(I32, 24), s.get(I64, 28));
+            limits = new SequenceLimits(LittleEndian.getInt(b, 16), LittleEndian.getInt(b, 20), LittleEndian.getInt(b, 24), LittleEndian.getLong(b, 28));
         } catch (IllegalArgumentException e) {
             throw new StoreException(where + ": header has " + e.getMessage(), e);
         }
@@ -228,7 +218,7 @@ public final class StoreDescriptor {
     /** The key of a user's record: the id, sign bit flipped, big-endian. */
     public static byte[] userKey(long userId) {
         byte[] k = new byte[USER_KEY_LENGTH];
-        MemorySegment.ofArray(k).set(I64_BE, 0, userId ^ Long.MIN_VALUE);
+        LittleEndian.putLongBigEndian(k, 0, userId ^ Long.MIN_VALUE);
         return k;
     }
 
@@ -237,22 +227,21 @@ public final class StoreDescriptor {
         if (key.length < USER_KEY_LENGTH) {
             throw new StoreException("corrupt store: user key of " + key.length + " bytes, expected " + USER_KEY_LENGTH);
         }
-        return MemorySegment.ofArray(key).get(I64_BE, 0) ^ Long.MIN_VALUE;
+        return LittleEndian.getLongBigEndian(key, 0) ^ Long.MIN_VALUE;
     }
 
     /** The key of one chunk: the user key followed by the chunk id, big-endian. */
     public static byte[] chunkKey(long userId, int chunkId) {
         byte[] k = new byte[CHUNK_KEY_LENGTH];
-        MemorySegment s = MemorySegment.ofArray(k);
-        s.set(I64_BE, 0, userId ^ Long.MIN_VALUE);
-        s.set(I32_BE, USER_KEY_LENGTH, chunkId);
+        LittleEndian.putLongBigEndian(k, 0, userId ^ Long.MIN_VALUE);
+        LittleEndian.putIntBigEndian(k, USER_KEY_LENGTH, chunkId);
         return k;
     }
 
     /** The key of an item: the id, sign bit flipped, big-endian. */
     public static byte[] itemKey(long itemId) {
         byte[] k = new byte[ITEM_KEY_LENGTH];
-        MemorySegment.ofArray(k).set(I64_BE, 0, itemId ^ Long.MIN_VALUE);
+        LittleEndian.putLongBigEndian(k, 0, itemId ^ Long.MIN_VALUE);
         return k;
     }
 
@@ -261,7 +250,7 @@ public final class StoreDescriptor {
         if (key.length != ITEM_KEY_LENGTH) {
             throw new StoreException("corrupt store: item key of " + key.length + " bytes, expected " + ITEM_KEY_LENGTH);
         }
-        return MemorySegment.ofArray(key).get(I64_BE, 0) ^ Long.MIN_VALUE;
+        return LittleEndian.getLongBigEndian(key, 0) ^ Long.MIN_VALUE;
     }
 
     // ----------------------------------------------------------------------------------------------------- items
@@ -270,7 +259,7 @@ public final class StoreDescriptor {
     public static byte[] encodeItem(float[] embedding) {
         assert embedding.length == D;
         byte[] b = new byte[ITEM_VALUE_LENGTH];
-        MemorySegment.copy(embedding, 0, MemorySegment.ofArray(b), F32, 0, D);
+        LittleEndian.putFloats(b, 0, embedding, 0, D);
         return b;
     }
 
@@ -279,13 +268,13 @@ public final class StoreDescriptor {
         if (value.length != ITEM_VALUE_LENGTH) {
             throw new StoreException("corrupt store: embedding of item " + itemId + " has " + value.length + " bytes, expected " + ITEM_VALUE_LENGTH);
         }
-        MemorySegment.copy(MemorySegment.ofArray(value), F32, 0, dst, off, D);
+        LittleEndian.getFloats(value, 0, dst, off, D);
     }
 
     /** Encodes the catalog's item count. */
     public static byte[] encodeCount(long count) {
         byte[] b = new byte[Long.BYTES];
-        MemorySegment.ofArray(b).set(I64, 0, count);
+        LittleEndian.putLong(b, 0, count);
         return b;
     }
 
@@ -297,7 +286,7 @@ public final class StoreDescriptor {
         if (b.length != Long.BYTES) {
             throw new StoreException("corrupt store: item count record has " + b.length + " bytes, expected 8");
         }
-        return MemorySegment.ofArray(b).get(I64, 0);
+        return LittleEndian.getLong(b, 0);
     }
 
     // ----------------------------------------------------------------------------------------------- token block
@@ -335,9 +324,8 @@ public final class StoreDescriptor {
     /** Writes tokens {@code [0, n)} of the given columns (newest first) as a token block at {@code dst[at ..]}. */
     public static void writeBlock(byte[] dst, int at, int n, long[] timestamps, long[] itemIds, byte[] actions, byte[] surfaces,
                                   byte[] embeddings) {
-        MemorySegment s = MemorySegment.ofArray(dst);
-        MemorySegment.copy(timestamps, 0, s, I64, at + blockTimestampsOffset(n), n);
-        MemorySegment.copy(itemIds, 0, s, I64, at + blockItemIdsOffset(n), n);
+        LittleEndian.putLongs(dst, at + blockTimestampsOffset(n), timestamps, 0, n);
+        LittleEndian.putLongs(dst, at + blockItemIdsOffset(n), itemIds, 0, n);
         System.arraycopy(actions, 0, dst, at + blockActionsOffset(n), n);
         System.arraycopy(surfaces, 0, dst, at + blockSurfacesOffset(n), n);
         System.arraycopy(embeddings, 0, dst, at + blockEmbeddingsOffset(n), n * D);
@@ -350,9 +338,8 @@ public final class StoreDescriptor {
     public static void readBlock(byte[] src, int at, int n, int take, long[] timestamps, long[] itemIds, byte[] actions,
                                  byte[] surfaces, byte[] embeddings, int dst) {
         assert take <= n && at + blockLength(n) <= src.length;
-        MemorySegment s = MemorySegment.ofArray(src);
-        MemorySegment.copy(s, I64, at + blockTimestampsOffset(n), timestamps, dst, take);
-        MemorySegment.copy(s, I64, at + blockItemIdsOffset(n), itemIds, dst, take);
+        LittleEndian.getLongs(src, at + blockTimestampsOffset(n), timestamps, dst, take);
+        LittleEndian.getLongs(src, at + blockItemIdsOffset(n), itemIds, dst, take);
         System.arraycopy(src, at + blockActionsOffset(n), actions, dst, take);
         System.arraycopy(src, at + blockSurfacesOffset(n), surfaces, dst, take);
         System.arraycopy(src, at + blockEmbeddingsOffset(n), embeddings, dst * D, take * D);
@@ -432,21 +419,20 @@ public final class StoreDescriptor {
      */
     public static byte[] newUserRecord(UserRecord r) {
         byte[] b = new byte[r.length()];
-        MemorySegment s = MemorySegment.ofArray(b);
         int e = r.explicit().length;
         int i = r.impressions().length;
-        s.set(I32, 0, r.nextChunkId());
-        s.set(I32, 4, e);
-        s.set(I32, 8, i);
-        s.set(I32, 12, r.explicitHeadCount());
-        s.set(I32, 16, r.impressionHeadCount());
+        LittleEndian.putInt(b, 0, r.nextChunkId());
+        LittleEndian.putInt(b, 4, e);
+        LittleEndian.putInt(b, 8, i);
+        LittleEndian.putInt(b, 12, r.explicitHeadCount());
+        LittleEndian.putInt(b, 16, r.impressionHeadCount());
         for (int k = 0; k < e + i; k++) {
             ChunkEntry c = k < e ? r.explicit()[k] : r.impressions()[k - e];
             int o = userRecordEntryOffset(k);
-            s.set(I32, o, c.chunkId());
-            s.set(I32, o + 4, c.liveCount());
-            s.set(I64, o + 8, c.newestTs());
-            s.set(I64, o + 16, c.newestItem());
+            LittleEndian.putInt(b, o, c.chunkId());
+            LittleEndian.putInt(b, o + 4, c.liveCount());
+            LittleEndian.putLong(b, o + 8, c.newestTs());
+            LittleEndian.putLong(b, o + 16, c.newestItem());
         }
         return b;
     }
@@ -460,12 +446,11 @@ public final class StoreDescriptor {
         if (b.length < USER_RECORD_HEADER_LENGTH) {
             throw corrupt(userId, "user record of " + b.length + " bytes, expected at least " + USER_RECORD_HEADER_LENGTH);
         }
-        MemorySegment s = MemorySegment.ofArray(b);
-        int next = s.get(I32, 0);
-        int e = s.get(I32, 4);
-        int i = s.get(I32, 8);
-        int he = s.get(I32, 12);
-        int hi = s.get(I32, 16);
+        int next = LittleEndian.getInt(b, 0);
+        int e = LittleEndian.getInt(b, 4);
+        int i = LittleEndian.getInt(b, 8);
+        int he = LittleEndian.getInt(b, 12);
+        int hi = LittleEndian.getInt(b, 16);
         long room = b.length - USER_RECORD_HEADER_LENGTH;
         if (e < 0 || i < 0 || he < 0 || hi < 0
                 || (long) USER_RECORD_ENTRY_LENGTH * (e + (long) i) + (long) TOKEN_BYTES * (he + (long) hi) != room) {
@@ -479,7 +464,7 @@ public final class StoreDescriptor {
         ChunkEntry[] impressions = new ChunkEntry[i];
         for (int k = 0; k < e + i; k++) {
             int o = userRecordEntryOffset(k);
-            ChunkEntry c = new ChunkEntry(s.get(I32, o), s.get(I32, o + 4), s.get(I64, o + 8), s.get(I64, o + 16));
+            ChunkEntry c = new ChunkEntry(LittleEndian.getInt(b, o), LittleEndian.getInt(b, o + 4), LittleEndian.getLong(b, o + 8), LittleEndian.getLong(b, o + 16));
             if (c.liveCount() <= 0) {
                 throw corrupt(userId, "chunk " + c.chunkId() + " has live count " + c.liveCount() + ", expected ≥ 1");
             }
@@ -502,7 +487,7 @@ public final class StoreDescriptor {
     /** Encodes tokens {@code [0, n)} of the given columns (newest first) as a sealed chunk. */
     public static byte[] encodeChunk(long[] timestamps, long[] itemIds, byte[] actions, byte[] surfaces, byte[] embeddings, int n) {
         byte[] b = new byte[chunkLength(n)];
-        MemorySegment.ofArray(b).set(I32, 0, n);
+        LittleEndian.putInt(b, 0, n);
         writeBlock(b, CHUNK_HEADER_LENGTH, n, timestamps, itemIds, actions, surfaces, embeddings);
         return b;
     }
@@ -513,7 +498,7 @@ public final class StoreDescriptor {
      * @throws StoreException naming the user and chunk when the record is corrupt
      */
     public static int chunkCount(long userId, int chunkId, byte[] b, int liveCount) {
-        int n = b.length >= CHUNK_HEADER_LENGTH ? MemorySegment.ofArray(b).get(I32, 0) : -1;
+        int n = b.length >= CHUNK_HEADER_LENGTH ? LittleEndian.getInt(b, 0) : -1;
         if (n < 0 || b.length != chunkLength(n)) {
             throw corrupt(userId, "chunk " + chunkId + " of " + b.length + " bytes claims " + n + " tokens");
         }

@@ -8,10 +8,9 @@
  *       {@link io.longview.store.StoreOptions};</li>
  *   <li>{@link io.longview.store.ItemCatalog}: itemId → float[32], in the same database;</li>
  *   <li>{@link io.longview.store.StoreDescriptor}: the on-disk layout, its magic number and version;</li>
- *   <li>{@link io.longview.store.StoreBenchmark}: ingest rate and read latency, for {@code longview bench store}.</li>
  * </ul>
  *
- * Depends on {@code io.longview.core.model}, RocksDB (rocksdbjni) and HdrHistogram (benchmark only).
+ * Depends on {@code io.longview.core.model} and RocksDB (rocksdbjni).
  * RocksDB needs {@code --enable-native-access=ALL-UNNAMED} on the command line to load without a warning.
  */
 package io.longview.store;

@@ -5,6 +5,8 @@
  * requests with probabilistic outcomes ({@link io.longview.synth.SyntheticWorld}), written as a dataset directory by
  * {@link io.longview.synth.WorldGenerator}. Everything is a pure function of {@link io.longview.synth.WorldConfig}
  * (seed included). The model is documented in {@link io.longview.synth.WorldGenerator} and the module's README.
+ * {@link io.longview.synth.RandomWorld} is the other synthetic source: uniform random items, events and checkpoints
+ * with no signal, for load tests ({@code longview bench serve}) and the service's tests.
  *
  * <p>Depends on core (events, actions, surfaces, sequence limits, progress) and data (dataset directory, writers,
  * manifest).

@@ -9,12 +9,12 @@ import ai.djl.training.optimizer.Optimizer;
 import io.longview.core.checkpoint.CheckpointWriter;
 import io.longview.core.checkpoint.Provenance;
 import io.longview.core.eval.HeadMetrics;
+import io.longview.core.io.AtomicFiles;
 import io.longview.core.io.InputException;
 import io.longview.examples.ExampleHeader;
 import io.longview.examples.RequestRecord;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -22,7 +22,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -539,43 +538,39 @@ public final class Trainer {
     }
 
     private void saveState(Path runDir, State s, String dataName) {
-        try {
-            Files.createDirectories(runDir);
-            Path tmp = runDir.resolve(STATE_FILE + ".tmp");
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-                out.writeInt(STATE_MAGIC);
-                out.writeInt(STATE_VERSION);
-                out.writeLong(config.seed());
-                out.writeInt(s.step());
-                out.writeInt(s.epoch());
-                out.writeInt(s.stepInEpoch());
-                out.writeDouble(s.epochSum());
-                out.writeLong(s.epochCount());
-                out.writeInt(s.epochLoss().size());
-                for (double d : s.epochLoss()) {
-                    out.writeDouble(d);
-                }
-                out.writeDouble(s.sinceEvalSum());
-                out.writeLong(s.sinceEvalCount());
-                out.writeDouble(s.bestValue());
-                out.writeInt(s.bestStep());
-                out.writeInt(s.badEvals());
-                out.writeInt(s.total());
-                out.writeInt(s.batchSize());
-                out.writeInt(model.parameters().size());
-                for (String name : model.parameters().keySet()) {
-                    float[] w = model.parameterValues(name);
-                    out.writeUTF(name);
-                    out.writeInt(w.length);
-                    writeFloats(out, w);
-                    writeFloats(out, m1.getOrDefault(name, new float[w.length]));
-                    writeFloats(out, m2.getOrDefault(name, new float[w.length]));
-                }
+        // atomically and durably: a crash mid-save leaves the previous state (and no temporary file)
+        AtomicFiles.write(runDir.resolve(STATE_FILE), stream -> {
+            DataOutputStream out = new DataOutputStream(stream);
+            out.writeInt(STATE_MAGIC);
+            out.writeInt(STATE_VERSION);
+            out.writeLong(config.seed());
+            out.writeInt(s.step());
+            out.writeInt(s.epoch());
+            out.writeInt(s.stepInEpoch());
+            out.writeDouble(s.epochSum());
+            out.writeLong(s.epochCount());
+            out.writeInt(s.epochLoss().size());
+            for (double d : s.epochLoss()) {
+                out.writeDouble(d);
             }
-            Files.move(tmp, runDir.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write trainer state to " + runDir, e);
-        }
+            out.writeDouble(s.sinceEvalSum());
+            out.writeLong(s.sinceEvalCount());
+            out.writeDouble(s.bestValue());
+            out.writeInt(s.bestStep());
+            out.writeInt(s.badEvals());
+            out.writeInt(s.total());
+            out.writeInt(s.batchSize());
+            out.writeInt(model.parameters().size());
+            for (String name : model.parameters().keySet()) {
+                float[] w = model.parameterValues(name);
+                out.writeUTF(name);
+                out.writeInt(w.length);
+                writeFloats(out, w);
+                writeFloats(out, m1.getOrDefault(name, new float[w.length]));
+                writeFloats(out, m2.getOrDefault(name, new float[w.length]));
+            }
+            out.flush();
+        });
         writeCheckpoint(runDir.resolve("last.lvck"), dataName, null);
     }
 

@@ -48,6 +48,17 @@ public abstract class KernelBenchmarks {
     float[] scores;     // (64, 16000)
     long[] timestamps;  // (16000)
     int[] topIdx;       // (96)
+    // one candidate's encoder at T = 192, d_model 64, d_ff 32 (formerly kernels' EncoderProfile)
+    float[] tokens;     // (192, 64) activations
+    float[] wQkv;       // (64, 192) fused Q|K|V weights
+    float[] wIn;        // (64, 32) feed-forward in
+    float[] wOut;       // (32, 64) feed-forward out
+    float[] qkv;        // (192, 192)
+    float[] q, k, v;    // (192, 64) each
+    float[] attended;   // (192, 64)
+    float[] hidden;     // (192, 32)
+    float[] out;        // (192, 64)
+    float[] attentionScratch;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -73,6 +84,18 @@ public abstract class KernelBenchmarks {
             timestamps[i] = 1_700_000_000_000L - 1000L * i;
         }
         topIdx = new int[K_LL];
+        tokens = gaussian(rnd, SEQ * D_MODEL);
+        wQkv = gaussian(rnd, D_MODEL * 3 * D_MODEL);
+        wIn = gaussian(rnd, D_MODEL * D);
+        wOut = gaussian(rnd, D * D_MODEL);
+        qkv = new float[SEQ * 3 * D_MODEL];
+        q = gaussian(rnd, SEQ * D_MODEL);
+        k = gaussian(rnd, SEQ * D_MODEL);
+        v = gaussian(rnd, SEQ * D_MODEL);
+        attended = new float[SEQ * D_MODEL];
+        hidden = new float[SEQ * D];
+        out = new float[SEQ * D_MODEL];
+        attentionScratch = new float[VectorKernels.attentionScratch(SEQ, D_MODEL)];
     }
 
     private static float[] gaussian(SplittableRandom rnd, int n) {
@@ -130,5 +153,35 @@ public abstract class KernelBenchmarks {
     public void topK96of16k(Blackhole bh) {
         bh.consume(VectorKernels.topK(scores, 0, HISTORY, timestamps, K_LL, topIdx));
         bh.consume(topIdx);
+    }
+
+    /** The encoder's fused Q|K|V projection for one candidate: (192, 64) @ (64, 192), FMA accumulation. */
+    @Benchmark
+    public float[] qkv192x64x192() {
+        VectorKernels.matmulFma(tokens, 0, SEQ, D_MODEL, wQkv, 0, 3 * D_MODEL, qkv, 0);
+        return qkv;
+    }
+
+    /** The encoder's feed-forward for one candidate: (192, 64) @ (64, 32), then (192, 32) @ (32, 64). */
+    @Benchmark
+    public float[] feedForward192() {
+        VectorKernels.matmulFma(tokens, 0, SEQ, D_MODEL, wIn, 0, D, hidden, 0);
+        VectorKernels.matmulFma(hidden, 0, SEQ, D, wOut, 0, D_MODEL, out, 0);
+        return out;
+    }
+
+    /** Causal attention of one candidate's 192 tokens, one head of width 64. */
+    @Benchmark
+    public float[] causalAttention192() {
+        VectorKernels.causalAttention(q, k, v, SEQ, D_MODEL, 0.125f, attended, attentionScratch);
+        return attended;
+    }
+
+    /** Residual add and LayerNorm of one candidate's (192, 64) activations. */
+    @Benchmark
+    public float[] addLayerNorm192x64() {
+        System.arraycopy(q, 0, out, 0, out.length);
+        VectorKernels.addLayerNorm(out, 0, attended, 0, SEQ, D_MODEL, 1e-5f);
+        return out;
     }
 }

@@ -1,5 +1,7 @@
 package io.longview.core.checkpoint;
 
+import io.longview.core.io.LittleEndian;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -47,7 +49,6 @@ public final class CheckpointReader {
      * @param source the name used in error messages (may be null)
      */
     public static Checkpoint fromBytes(byte[] bytes, Path source) {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(CheckpointFormat.ORDER);
         if (bytes.length < CheckpointFormat.MAGIC.length
                 || !Arrays.equals(bytes, 0, CheckpointFormat.MAGIC.length, CheckpointFormat.MAGIC, 0, CheckpointFormat.MAGIC.length)) {
             // the message never quotes the file's bytes: a server reloading a file it was pointed at must not leak it
@@ -58,21 +59,21 @@ public final class CheckpointReader {
             throw new CheckpointException(source, "file has " + bytes.length + " bytes, fewer than the smallest checkpoint ("
                     + CheckpointFormat.minFileLength() + "): truncated");
         }
-        int version = b.getInt(CheckpointFormat.VERSION_OFFSET);
+        int version = LittleEndian.getInt(bytes, CheckpointFormat.VERSION_OFFSET);
         return switch (version) {
-            case 1 -> readVersion1(b, bytes, source);
+            case 1 -> readVersion1(bytes, source);
             default -> throw new CheckpointException(source, "checkpoint format version " + version
                     + " is not supported, expected 1.." + CheckpointFormat.VERSION + " (written by newer code?)");
         };
     }
 
-    private static Checkpoint readVersion1(ByteBuffer b, byte[] bytes, Path source) {
-        int headerLength = b.getInt(CheckpointFormat.HEADER_LENGTH_OFFSET);
+    private static Checkpoint readVersion1(byte[] bytes, Path source) {
+        int headerLength = LittleEndian.getInt(bytes, CheckpointFormat.HEADER_LENGTH_OFFSET);
         if (headerLength != CheckpointFormat.HEADER_LENGTH) {
             throw new CheckpointException(source, "header length is " + headerLength + ", expected " + CheckpointFormat.HEADER_LENGTH
                     + " for version 1");
         }
-        long fileLength = b.getLong(CheckpointFormat.FILE_LENGTH_OFFSET);
+        long fileLength = LittleEndian.getLong(bytes, CheckpointFormat.FILE_LENGTH_OFFSET);
         if (fileLength != bytes.length) {
             throw new CheckpointException(source, "file has " + bytes.length + " bytes, its header says " + fileLength
                     + (bytes.length < fileLength ? ": truncated" : ": trailing bytes"));
@@ -80,16 +81,16 @@ public final class CheckpointReader {
         int crcAt = (int) CheckpointFormat.crcOffset(fileLength);
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, crcAt);
-        int stored = b.getInt(crcAt);
+        int stored = LittleEndian.getInt(bytes, crcAt);
         if (stored != (int) crc.getValue()) {
             throw new CheckpointException(source, String.format("CRC32C is %08x, the file says %08x: the file is corrupt",
                     (int) crc.getValue(), stored));
         }
-        int reserved = b.getInt(CheckpointFormat.RESERVED_OFFSET);
+        int reserved = LittleEndian.getInt(bytes, CheckpointFormat.RESERVED_OFFSET);
         if (reserved != 0) {
             throw new CheckpointException(source, "reserved header field is " + reserved + ", expected 0");
         }
-        int metaLength = b.getInt(CheckpointFormat.METADATA_LENGTH_OFFSET);
+        int metaLength = LittleEndian.getInt(bytes, CheckpointFormat.METADATA_LENGTH_OFFSET);
         if (metaLength < 0 || CheckpointFormat.firstTensorOffset(metaLength) > crcAt) {
             throw new CheckpointException(source, "metadata length " + metaLength + " does not fit in a file of " + fileLength + " bytes");
         }
@@ -104,7 +105,7 @@ public final class CheckpointReader {
             throw new CheckpointException(source, "bad metadata: " + e.getMessage(), e);
         }
         List<TensorSpec> specs = meta.config().tensorSpecs();
-        int count = b.getInt(CheckpointFormat.TENSOR_COUNT_OFFSET);
+        int count = LittleEndian.getInt(bytes, CheckpointFormat.TENSOR_COUNT_OFFSET);
         if (count != specs.size()) {
             throw new CheckpointException(source, "file holds " + count + " tensors, its configuration requires " + specs.size());
         }
@@ -114,8 +115,8 @@ public final class CheckpointReader {
             TensorSpec spec = specs.get(k);
             String where = "tensor " + k + " (expected " + spec + ")";
             need(source, record, 8, crcAt, where);
-            int nameLength = b.getInt((int) CheckpointFormat.tensorNameLengthOffset(record));
-            int rank = b.getInt((int) CheckpointFormat.tensorRankOffset(record));
+            int nameLength = LittleEndian.getInt(bytes, (int) CheckpointFormat.tensorNameLengthOffset(record));
+            int rank = LittleEndian.getInt(bytes, (int) CheckpointFormat.tensorRankOffset(record));
             if (rank < 1 || rank > CheckpointFormat.MAX_RANK) {
                 throw new CheckpointException(source, where + " has rank " + rank + ", expected 1.." + CheckpointFormat.MAX_RANK);
             }
@@ -126,7 +127,7 @@ public final class CheckpointReader {
             int[] shape = new int[rank];
             long n = 1;
             for (int i = 0; i < rank; i++) {
-                shape[i] = b.getInt((int) CheckpointFormat.tensorDimOffset(record, i));
+                shape[i] = LittleEndian.getInt(bytes, (int) CheckpointFormat.tensorDimOffset(record, i));
                 if (shape[i] < 1) {
                     throw new CheckpointException(source, where + " has dimension " + i + " = " + shape[i] + ", expected ≥ 1");
                 }
@@ -146,7 +147,7 @@ public final class CheckpointReader {
             long valuesAt = CheckpointFormat.tensorValuesOffset(record, rank, nameLength);
             need(source, record, CheckpointFormat.tensorRecordLength(rank, nameLength, n), crcAt, where + " " + name);
             float[] values = new float[(int) n];
-            b.slice((int) valuesAt, (int) (4 * n)).order(CheckpointFormat.ORDER).asFloatBuffer().get(values);
+            LittleEndian.getFloats(bytes, (int) valuesAt, values, 0, (int) n);
             try {
                 tensors.add(new Tensor(name, shape, values));
             } catch (IllegalArgumentException e) {

@@ -1,16 +1,11 @@
 package io.longview.core.checkpoint;
 
-import java.io.IOException;
+import io.longview.core.io.AtomicFiles;
+import io.longview.core.io.LittleEndian;
+
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.zip.CRC32C;
 
 /**
@@ -22,50 +17,13 @@ public final class CheckpointWriter {
     }
 
     /**
-     * Writes atomically: into a temporary file beside {@code file}, forced to disk, then renamed over {@code file}
-     * (a reader sees the old file or the new one, never half of one). Parent directories are created; on POSIX file
-     * systems the file is readable by all ({@code rw-r--r--}).
+     * Writes atomically with {@link AtomicFiles#write(Path, byte[])}: a reader sees the old file or the new one, never
+     * half of one. Parent directories are created; on POSIX file systems the file is readable by all.
      *
      * @throws UncheckedIOException when the file cannot be written (the temporary file is removed)
      */
     public static void write(Checkpoint checkpoint, Path file) {
-        byte[] bytes = toBytes(checkpoint);
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, abs.getFileName() + ".", ".tmp");
-            try {
-                // createTempFile makes it owner-only; a checkpoint is meant to be read by the serving process too
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException notPosix) {
-                // keep the file system's default
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the original failure is the one to report
-                }
-            }
-        }
+        AtomicFiles.write(file, toBytes(checkpoint));
     }
 
     /** The file's bytes. */
@@ -80,34 +38,33 @@ public final class CheckpointWriter {
         if (length > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("checkpoint of " + length + " bytes is larger than this version supports (2 GiB)");
         }
-        ByteBuffer b = ByteBuffer.allocate((int) length).order(CheckpointFormat.ORDER);
-        b.put(CheckpointFormat.MAGIC_OFFSET, CheckpointFormat.MAGIC);
-        b.putInt(CheckpointFormat.VERSION_OFFSET, CheckpointFormat.VERSION);
-        b.putInt(CheckpointFormat.HEADER_LENGTH_OFFSET, CheckpointFormat.HEADER_LENGTH);
-        b.putInt(CheckpointFormat.METADATA_LENGTH_OFFSET, meta.length);
-        b.putInt(CheckpointFormat.TENSOR_COUNT_OFFSET, checkpoint.tensors().size());
-        b.putInt(CheckpointFormat.RESERVED_OFFSET, 0);
-        b.putLong(CheckpointFormat.FILE_LENGTH_OFFSET, length);
-        b.put((int) CheckpointFormat.metadataOffset(), meta);
+        byte[] b = new byte[(int) length];
+        System.arraycopy(CheckpointFormat.MAGIC, 0, b, CheckpointFormat.MAGIC_OFFSET, CheckpointFormat.MAGIC.length);
+        LittleEndian.putInt(b, CheckpointFormat.VERSION_OFFSET, CheckpointFormat.VERSION);
+        LittleEndian.putInt(b, CheckpointFormat.HEADER_LENGTH_OFFSET, CheckpointFormat.HEADER_LENGTH);
+        LittleEndian.putInt(b, CheckpointFormat.METADATA_LENGTH_OFFSET, meta.length);
+        LittleEndian.putInt(b, CheckpointFormat.TENSOR_COUNT_OFFSET, checkpoint.tensors().size());
+        LittleEndian.putInt(b, CheckpointFormat.RESERVED_OFFSET, 0);
+        LittleEndian.putLong(b, CheckpointFormat.FILE_LENGTH_OFFSET, length);
+        System.arraycopy(meta, 0, b, (int) CheckpointFormat.metadataOffset(), meta.length);
         long record = CheckpointFormat.firstTensorOffset(meta.length);
         for (Tensor t : checkpoint.tensors().values()) {
             byte[] name = t.name().getBytes(StandardCharsets.UTF_8);
-            b.putInt((int) CheckpointFormat.tensorNameLengthOffset(record), name.length);
-            b.putInt((int) CheckpointFormat.tensorRankOffset(record), t.rank());
+            LittleEndian.putInt(b, (int) CheckpointFormat.tensorNameLengthOffset(record), name.length);
+            LittleEndian.putInt(b, (int) CheckpointFormat.tensorRankOffset(record), t.rank());
             for (int i = 0; i < t.rank(); i++) {
-                b.putInt((int) CheckpointFormat.tensorDimOffset(record, i), t.dim(i));
+                LittleEndian.putInt(b, (int) CheckpointFormat.tensorDimOffset(record, i), t.dim(i));
             }
-            b.put((int) CheckpointFormat.tensorNameOffset(record, t.rank()), name);
+            System.arraycopy(name, 0, b, (int) CheckpointFormat.tensorNameOffset(record, t.rank()), name.length);
             int at = (int) CheckpointFormat.tensorValuesOffset(record, t.rank(), name.length);
-            b.position(at);
-            b.asFloatBuffer().put(t.values());
+            LittleEndian.putFloats(b, at, t.values(), 0, t.count());
             record += CheckpointFormat.tensorRecordLength(t.rank(), name.length, t.count());
         }
         int crcAt = (int) CheckpointFormat.crcOffset(length);
         assert record == crcAt : record + " != " + crcAt;
         CRC32C crc = new CRC32C();
-        crc.update(b.array(), 0, crcAt);
-        b.putInt(crcAt, (int) crc.getValue());
-        return b.array();
+        crc.update(b, 0, crcAt);
+        LittleEndian.putInt(b, crcAt, (int) crc.getValue());
+        return b;
     }
 }

@@ -1,13 +1,13 @@
 package io.longview.data.io;
 
+import io.longview.core.io.AtomicFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Writes an output directory so that it appears whole or not at all: the work happens in a sibling
@@ -31,7 +31,7 @@ public final class AtomicDirectory implements AutoCloseable {
         }
         this.partial = this.target.resolveSibling("." + this.target.getFileName() + ".partial-" + ProcessHandle.current().pid());
         try {
-            deleteRecursively(partial);
+            AtomicFiles.deleteRecursively(partial);
             Files.createDirectories(partial);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + partial + ": " + e.getMessage(), e);
@@ -50,10 +50,11 @@ public final class AtomicDirectory implements AutoCloseable {
                 Path old = target.resolveSibling("." + target.getFileName() + ".old-" + ProcessHandle.current().pid());
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
                 Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-                deleteRecursively(old);
+                AtomicFiles.deleteRecursively(old);
             } else {
                 Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             }
+            AtomicFiles.syncDirectory(target.getParent());     // the rename survives a power loss too
         } catch (FileAlreadyExistsException e) {
             throw new IllegalStateException("output " + target + " appeared while it was being written", e);
         } catch (IOException e) {
@@ -67,21 +68,9 @@ public final class AtomicDirectory implements AutoCloseable {
     public void close() {
         if (!committed) {
             try {
-                deleteRecursively(partial);
+                AtomicFiles.deleteRecursively(partial);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            }
-        }
-    }
-
-    /** Deletes a file or a directory tree; absent is fine. */
-    public static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(x);
             }
         }
     }

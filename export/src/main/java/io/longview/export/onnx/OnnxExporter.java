@@ -4,13 +4,11 @@ import io.longview.core.checkpoint.Checkpoint;
 import io.longview.core.checkpoint.ModelConfig;
 import io.longview.core.checkpoint.Tensor;
 import io.longview.core.checkpoint.TensorNames;
+import io.longview.core.io.AtomicFiles;
 import io.longview.core.model.Token;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -80,28 +78,12 @@ public final class OnnxExporter {
     }
 
     /**
-     * Writes {@code checkpoint} as an ONNX file (via a temporary file in the same directory, then a move).
+     * Writes {@code checkpoint} as an ONNX file, atomically and durably ({@link AtomicFiles#write(Path, byte[])}).
      *
      * @throws UncheckedIOException when the file cannot be written
      */
     public static void write(Checkpoint checkpoint, Path file) {
-        byte[] bytes = toBytes(checkpoint);
-        Path abs = file.toAbsolutePath();
-        try {
-            Path dir = abs.getParent();
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
-            Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(file, toBytes(checkpoint));
     }
 
     /** The serialized ONNX {@code ModelProto} of {@code checkpoint}. */

@@ -1,7 +1,7 @@
 package io.longview.export.onnx;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.longview.core.io.LittleEndian;
+
 import java.util.List;
 import java.util.Map;
 
@@ -46,16 +46,12 @@ final class OnnxProto {
 
     /** A {@code TensorProto} of float32 values, raw little-endian. */
     static ProtoWriter floatTensor(String name, long[] dims, float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return tensor(name, dims, FLOAT, b.array());
+        return tensor(name, dims, FLOAT, LittleEndian.ofFloats(values));
     }
 
     /** A {@code TensorProto} of int64 values, raw little-endian. */
     static ProtoWriter int64Tensor(String name, long[] dims, long[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.asLongBuffer().put(values);
-        return tensor(name, dims, INT64, b.array());
+        return tensor(name, dims, INT64, LittleEndian.ofLongs(values));
     }
 
     private static ProtoWriter tensor(String name, long[] dims, int dataType, byte[] raw) {

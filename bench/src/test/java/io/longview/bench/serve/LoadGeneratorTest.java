@@ -1,4 +1,4 @@
-package io.longview.serve.bench;
+package io.longview.bench.serve;
 
 import org.junit.jupiter.api.Test;
 

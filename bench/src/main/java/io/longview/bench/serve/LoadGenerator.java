@@ -1,10 +1,12 @@
-package io.longview.serve.bench;
+package io.longview.bench.serve;
 
+import io.longview.core.io.AtomicFiles;
 import io.longview.serve.LongviewServer;
 import io.longview.serve.ServeConfig;
 import io.longview.store.RocksSequenceStore;
 import io.longview.store.SequenceStore;
 import io.longview.store.StoreOptions;
+import io.longview.synth.RandomWorld;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -18,12 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * {@code longview bench serve}: a closed-loop load generator for {@code POST /v1/rank}. Each of N client threads sends
@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  *
  * <p>Against a running server ({@link Config#url}) the requests rank random ids in {@code 1..items} for random users in
  * {@code 1..users}, which must exist in its catalog. Without a URL it builds its own world first: a temporary store
- * filled by {@link SyntheticWorld#fill}, a random checkpoint (or the one given), and a server on a free port whose
+ * filled by {@link RandomWorld#generate}, a random checkpoint (or the one given), and a server on a free port whose
  * queue admits every client.
  */
 public final class LoadGenerator {
@@ -217,9 +217,9 @@ public final class LoadGenerator {
         }
         try (SequenceStore store = RocksSequenceStore.open(dir.resolve("store"), StoreOptions.defaults().withSync(false))) {
             long t0 = System.nanoTime();
-            SyntheticWorld.fill(store, config.users(), config.items(), config.eventsPerUser(), config.seed());
+            RandomWorld.generate(config.users(), config.items(), config.eventsPerUser(), config.seed(), store.catalog()::putAll, store::append);
             Path checkpoint = config.checkpoint() != null ? config.checkpoint()
-                    : SyntheticWorld.writeRandomCheckpoint(dir.resolve("random.lvck"), config.seed(), "bench");
+                    : RandomWorld.writeRandomCheckpoint(dir.resolve("random.lvck"), config.seed(), "bench");
             log.printf(Locale.ROOT, "world: %d users × %d events, %d items, in %.1f s; checkpoint %s%n", config.users(),
                     config.eventsPerUser(), config.items(), (System.nanoTime() - t0) / 1e9, checkpoint);
             int maxClients = config.clients().stream().mapToInt(Integer::intValue).max().orElseThrow();
@@ -416,12 +416,12 @@ public final class LoadGenerator {
         List<byte[]> out = new ArrayList<>(count);
         for (int b = 0; b < count; b++) {
             StringBuilder sb = new StringBuilder(n * 8 + 64);
-            sb.append("{\"user_id\":").append(SyntheticWorld.FIRST_ID + rnd.nextInt(config.users())).append(",\"candidates\":[");
+            sb.append("{\"user_id\":").append(RandomWorld.FIRST_ID + rnd.nextInt(config.users())).append(",\"candidates\":[");
             for (int i = 0; i < n; i++) {
                 if (i > 0) {
                     sb.append(',');
                 }
-                sb.append(SyntheticWorld.FIRST_ID + rnd.nextInt(config.items()));
+                sb.append(RandomWorld.FIRST_ID + rnd.nextInt(config.items()));
             }
             sb.append("]}");
             out.add(sb.toString().getBytes(StandardCharsets.UTF_8));
@@ -531,16 +531,10 @@ public final class LoadGenerator {
     }
 
     private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort: a temp dir
-                }
-            });
+        try {
+            AtomicFiles.deleteRecursively(dir);
         } catch (IOException e) {
-            // best effort
+            // best effort: a temp dir
         }
     }
 }

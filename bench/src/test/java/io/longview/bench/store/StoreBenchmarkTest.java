@@ -1,4 +1,4 @@
-package io.longview.store;
+package io.longview.bench.store;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,20 +1,21 @@
-package io.longview.store;
+package io.longview.bench.store;
 
+import io.longview.core.io.AtomicFiles;
 import io.longview.core.model.Actions;
 import io.longview.core.model.Event;
 import io.longview.core.model.SequenceLimits;
 import io.longview.core.model.Surfaces;
 import io.longview.core.model.Token;
 import io.longview.core.model.UserSequences;
+import io.longview.store.RocksSequenceStore;
+import io.longview.store.SequenceStore;
+import io.longview.store.StoreOptions;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -305,26 +306,14 @@ public final class StoreBenchmark {
 
     private static void deleteRecursively(Path root) {
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            AtomicFiles.deleteRecursively(root);
         } catch (IOException e) {
             // best effort: a leftover temporary directory is not worth failing a finished benchmark for
         }
     }
 
     /**
-     * Runs the benchmark and prints the table: {@code java ... io.longview.store.StoreBenchmark [events [batchSize]]}
+     * Runs the benchmark and prints the table: {@code java ... io.longview.bench.store.StoreBenchmark [events [batchSize]]}
      * (defaults otherwise).
      */
     public static void main(String[] args) {
