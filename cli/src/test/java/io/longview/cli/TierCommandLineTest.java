@@ -264,23 +264,36 @@ class TierCommandLineTest {
 
     /** {@code longview serve --kafka …} in a child JVM on this test's class path; stdout and stderr to files. */
     private Process startServe(InProcessKafka kafka, int port, Path stateDir, String name) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
-                // the Kafka clients are at warn on the test class path: the changelog restores and state changes at info
-                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.processor.internals.StoreChangelogReader=info",
-                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.KafkaStreams=info",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--store", dir.resolve("catalog-child").toString(), "--checkpoint", dir.resolve("model.lvck").toString(),
-                "--port", Integer.toString(port), "--warmup", "0", "--engine-threads", "1",
-                "--kafka", kafka.bootstrap(), "--topic", TOPIC, "--application-id", APP, "--state-dir", stateDir.toString()));
-        STREAMS.forEach((k, v) -> cmd.addAll(List.of("--kafka-config", k + "=" + v)));
-        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve(name + ".out").toFile())
-                .redirectError(dir.resolve(name + ".err").toFile()).start();
+        Process p = startServe(List.of("-Xmx512m"), dir.resolve("catalog-child"), dir.resolve("model.lvck"), kafka, TOPIC, APP,
+                port, stateDir, STREAMS, dir.resolve(name));
         children.add(p);
         return p;
     }
 
-    private boolean ready(int port) {
+    /**
+     * {@code longview serve --kafka BOOTSTRAP --topic T --application-id A --state-dir D --kafka-config …} in a child JVM
+     * on this test's class path (Streams' restores and state changes logged at info), on 127.0.0.1:{@code port}, with
+     * {@code --warmup 0 --engine-threads 1}; its stdout and stderr go to {@code logs}{@code .out} and {@code .err}.
+     */
+    static Process startServe(List<String> jvmOptions, Path catalogStore, Path checkpoint, InProcessKafka kafka, String topic,
+                              String applicationId, int port, Path stateDir, Map<String, String> streams, Path logs)
+            throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                // the Kafka clients are at warn on the test class path: the changelog restores and state changes at info
+                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.processor.internals.StoreChangelogReader=info",
+                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.KafkaStreams=info"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "serve", "--store", catalogStore.toString(), "--checkpoint", checkpoint.toString(),
+                "--port", Integer.toString(port), "--warmup", "0", "--engine-threads", "1",
+                "--kafka", kafka.bootstrap(), "--topic", topic, "--application-id", applicationId, "--state-dir", stateDir.toString()));
+        streams.forEach((k, v) -> cmd.addAll(List.of("--kafka-config", k + "=" + v)));
+        return new ProcessBuilder(cmd).redirectOutput(Path.of(logs + ".out").toFile())
+                .redirectError(Path.of(logs + ".err").toFile()).start();
+    }
+
+    static boolean ready(int port) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).timeout(Duration.ofSeconds(5))
                     .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
@@ -340,16 +353,21 @@ class TierCommandLineTest {
     }
 
     /** The hosts (application.server) that own some user now, per Streams' metadata. */
-    private static Set<String> owners(StreamsTier any) {
+    static Set<String> owners(StreamsTier any) {
+        return owners(any, USERS);
+    }
+
+    /** The hosts (application.server) that own one of users 1..{@code users} now. */
+    static Set<String> owners(StreamsTier any, int users) {
         Set<String> out = new HashSet<>();
-        for (long u = 1; u <= USERS; u++) {
+        for (long u = 1; u <= users; u++) {
             HostInfo h = any.owner(u).activeHost();
             out.add(h.host() + ":" + h.port());
         }
         return out;
     }
 
-    private static Set<Integer> partitionsOf(StreamsTier any, String host) {
+    static Set<Integer> partitionsOf(StreamsTier any, String host) {
         Set<Integer> out = new java.util.TreeSet<>();
         for (long u = 1; u <= USERS; u++) {
             var m = any.owner(u);
@@ -361,19 +379,28 @@ class TierCommandLineTest {
     }
 
     private static Map<TopicPartition, Long> committed(InProcessKafka kafka) {
+        return committed(kafka, APP);
+    }
+
+    static Map<TopicPartition, Long> committed(InProcessKafka kafka, String applicationId) {
         try {
-            return kafka.committedOffsets(APP);
+            return kafka.committedOffsets(applicationId);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static boolean committedAll(InProcessKafka kafka, Map<TopicPartition, Long> end) {
-        Map<TopicPartition, Long> c = committed(kafka);
+        return committedAll(kafka, APP, end);
+    }
+
+    /** True when the group has committed every partition's offset up to {@code end}. */
+    static boolean committedAll(InProcessKafka kafka, String applicationId, Map<TopicPartition, Long> end) {
+        Map<TopicPartition, Long> c = committed(kafka, applicationId);
         return end.entrySet().stream().allMatch(e -> e.getValue() == 0 || c.getOrDefault(e.getKey(), -1L) >= e.getValue());
     }
 
-    private static void await(String what, Duration limit, BooleanSupplier ok) throws InterruptedException {
+    static void await(String what, Duration limit, BooleanSupplier ok) throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();
         while (!ok.getAsBoolean()) {
             if (System.nanoTime() > end) {
@@ -395,13 +422,13 @@ class TierCommandLineTest {
         }
     }
 
-    private static KafkaProducer<String, String> producer(InProcessKafka kafka) {
+    static KafkaProducer<String, String> producer(InProcessKafka kafka) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), new StringSerializer());
     }
 
-    private static InMemoryItemEmbeddings catalog(SequenceStore s) {
+    static InMemoryItemEmbeddings catalog(SequenceStore s) {
         InMemoryItemEmbeddings items = new InMemoryItemEmbeddings();
         s.catalog().forEachItem((id, v) -> items.put(id, v.clone()));
         return items;
@@ -432,12 +459,12 @@ class TierCommandLineTest {
         return out;
     }
 
-    private static String json(Event e) {
+    static String json(Event e) {
         return "{\"user_id\":" + e.userId() + ",\"item_id\":" + e.itemId() + ",\"timestamp_ms\":" + e.timestampMs()
                 + ",\"action\":\"" + Actions.name(e.action()) + "\",\"surface\":" + e.surface() + "}";
     }
 
-    private static int freePort() throws Exception {
+    static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
