@@ -167,6 +167,8 @@ class TierCapacityMeasurement {
             double ingestSecs = (System.nanoTime() - a0) / 1e9;
             say("one instance (`serve --kafka`, 2 processors) applied %,d events in %.1f s from its start (%.1f s to /readyz): "
                     + "%,.0f events/s", events, ingestSecs, startSecs, events / ingestSecs);
+            say("instance a's resident memory after applying everything: %s (JVM -Xmx1g; RocksDB memtables and block cache "
+                    + "are off-heap)", rss(a));
             long[] changelogBytes = changelog(kafka, users);
 
             String urlA = "http://127.0.0.1:" + portA;
@@ -327,6 +329,16 @@ class TierCapacityMeasurement {
             }).sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The process's VmRSS from /proc (Linux), or "unknown". */
+    private static String rss(Process p) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).map(l -> l.substring(6).strip()).findFirst().orElse("unknown");
+        } catch (IOException notLinux) {
+            return "unknown";
         }
     }
 
