@@ -262,6 +262,17 @@ class TierCommandLineTest {
         }
     }
 
+    /** {@code --kafka-config} may not set what an option owns: a user error naming the key, before anything starts. */
+    @Test
+    void kafkaConfigMayNotOverrideTheTiersOwnOptions() {
+        Path checkpoint = SyntheticWorld.writeRandomCheckpoint(dir.resolve("m.lvck"), 5, "tier-cli");
+        String error = CliRun.of("serve", "--store", dir.resolve("store").toString(), "--create", "--checkpoint",
+                checkpoint.toString(), "--port", "18080", "--warmup", "0", "--kafka", "127.0.0.1:1", "--topic", TOPIC,
+                "--application-id", APP, "--state-dir", dir.resolve("state").toString(),
+                "--kafka-config", "commit.interval.ms=100", "--kafka-config", "application.id=other").userError();
+        assertThat(error).contains("--kafka-config application.id: set by its own option");
+    }
+
     /** {@code longview serve --kafka …} in a child JVM on this test's class path; stdout and stderr to files. */
     private Process startServe(InProcessKafka kafka, int port, Path stateDir, String name) throws Exception {
         Process p = startServe(List.of("-Xmx512m"), dir.resolve("catalog-child"), dir.resolve("model.lvck"), kafka, TOPIC, APP,
