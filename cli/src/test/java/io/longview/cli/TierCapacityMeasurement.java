@@ -206,6 +206,7 @@ class TierCapacityMeasurement {
                                     + "serving", restores.partitions, restores.records.get(), restoredBytes, restores.seconds(),
                             restores.records.get() / restores.seconds(), restoredBytes / 1e6 / restores.seconds(), restoredEvents,
                             restoredEvents / restores.seconds(), joinSecs);
+                    interleaved(urlA, maxUser, items);
                     Set<Integer> onB = TierCommandLineTest.partitionsOf(b, hostB);
                     CliRun shared = CliRun.of(bench.toArray(String[]::new)).ok();
                     say("`longview %s` — instance a with b owning partitions %s of %d (their users forwarded to b):%n%s",
@@ -219,6 +220,44 @@ class TierCapacityMeasurement {
             say("instance a's state directory after a graceful stop (it owned every partition until b joined): %,d bytes = "
                     + "%,.0f bytes per user", stateBytes, (double) stateBytes / users);
         }
+    }
+
+    /**
+     * One client, 100 random candidates, random users, all sent to instance a for the bench duration: the requests a
+     * answered itself and those it forwarded to b, side by side under the same load.
+     */
+    private static void interleaved(String urlA, long users, int items) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        List<Double> local = new ArrayList<>();
+        List<Double> forwarded = new ArrayList<>();
+        long end = System.nanoTime() + Duration.ofMillis(Cli.parseDurationMs(BENCH_DURATION)).toNanos() * 2;
+        int n = 0;
+        while (System.nanoTime() < end) {
+            StringBuilder body = new StringBuilder("{\"user_id\":").append(1 + rnd.nextLong(users))
+                    .append(",\"request_time\":1735603200000,\"candidates\":[");
+            for (int i = 0; i < 100; i++) {
+                body.append(i == 0 ? "" : ",").append(1 + rnd.nextInt(items));
+            }
+            body.append("]}");
+            long t0 = System.nanoTime();
+            java.net.http.HttpResponse<Void> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(urlA + "/v1/rank"))
+                    .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString()))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            double ms = (System.nanoTime() - t0) / 1e6;
+            assertThat(r.statusCode()).isEqualTo(200);
+            if (n++ >= 20) { // the first ones warm the forwarding path
+                (r.headers().firstValue("X-Longview-Served-By").isPresent() ? forwarded : local).add(ms);
+            }
+        }
+        say("interleaved, 1 client, 100 candidates, all sent to a: answered by a %d requests, p50 %.1f ms, p99 %.1f ms; "
+                        + "forwarded to b %d, p50 %.1f ms, p99 %.1f ms", local.size(), pct(local, 50), pct(local, 99),
+                forwarded.size(), pct(forwarded, 50), pct(forwarded, 99));
+    }
+
+    private static double pct(List<Double> v, int p) {
+        double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length == 0 ? Double.NaN : a[Math.min(a.length - 1, a.length * p / 100)];
     }
 
     /** Reads the changelog whole: records and bytes as written, the latest value per key, and the broker's files. */
