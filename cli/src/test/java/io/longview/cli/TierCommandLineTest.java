@@ -201,7 +201,7 @@ class TierCommandLineTest {
                     Path referenceDir = dir.resolve("reference");
                     CliRun in = CliRun.of("ingest", "--kafka", kafka.bootstrap(), "--topic", TOPIC, "--group", "reference",
                             "--item-file", items.toString(), "--store", referenceDir.toString(), "--idle-exit", "2",
-                            "--no-fsync").ok();
+                            "--no-fsync", "--kafka-config", "client.id=reference-ingest").ok();
                     assertThat(in.out()).contains(String.format(java.util.Locale.ROOT, "%,d records:", events.size() + 1))
                             .contains("1 dead-lettered");
                     try (SequenceStore reference = RocksSequenceStore.open(referenceDir);
@@ -262,15 +262,18 @@ class TierCommandLineTest {
         }
     }
 
-    /** {@code --kafka-config} may not set what an option owns: a user error naming the key, before anything starts. */
+    /** {@code --kafka-config} may not set what the command sets itself: a user error naming the key, before anything starts. */
     @Test
-    void kafkaConfigMayNotOverrideTheTiersOwnOptions() {
+    void kafkaConfigMayNotOverrideWhatTheCommandsSet() {
         Path checkpoint = SyntheticWorld.writeRandomCheckpoint(dir.resolve("m.lvck"), 5, "tier-cli");
         String error = CliRun.of("serve", "--store", dir.resolve("store").toString(), "--create", "--checkpoint",
                 checkpoint.toString(), "--port", "18080", "--warmup", "0", "--kafka", "127.0.0.1:1", "--topic", TOPIC,
                 "--application-id", APP, "--state-dir", dir.resolve("state").toString(),
                 "--kafka-config", "commit.interval.ms=100", "--kafka-config", "application.id=other").userError();
         assertThat(error).contains("--kafka-config application.id: set by its own option");
+        String ingestError = CliRun.of("ingest", "--kafka", "127.0.0.1:1", "--topic", TOPIC, "--store",
+                dir.resolve("ingested").toString(), "--kafka-config", "enable.auto.commit=true").userError();
+        assertThat(ingestError).contains("--kafka-config enable.auto.commit: ingest sets it itself");
     }
 
     /** {@code longview serve --kafka …} in a child JVM on this test's class path; stdout and stderr to files. */
