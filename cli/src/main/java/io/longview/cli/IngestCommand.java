@@ -73,7 +73,17 @@ final class IngestCommand implements Callable<Integer> {
 
         @Option(names = "--idle-exit", paramLabel = "SECONDS", description = "return once no record arrived for this long (default: run until stopped)")
         Double idleExitSeconds;
+
+        @Option(names = "--kafka-config", paramLabel = "KEY=VALUE", description = "a further Kafka client setting for the "
+                + "consumer and the dead-letter producer, repeatable (e.g. security.protocol=SSL, client.id=...); not the "
+                + "ones ingest sets itself (group, offsets, commits, acks, serializers)")
+        java.util.Map<String, String> config = new java.util.LinkedHashMap<>();
     }
+
+    /** Client settings {@link KafkaEventIngest} sets itself: its delivery guarantee depends on them. */
+    private static final java.util.Set<String> SET_BY_INGEST = java.util.Set.of("bootstrap.servers", "group.id",
+            "enable.auto.commit", "auto.offset.reset", "isolation.level", "max.poll.records", "key.deserializer",
+            "value.deserializer", "acks", "enable.idempotence", "key.serializer", "value.serializer");
 
     static final class Files2 {
         @Option(names = "--events", required = true, description = "an event log (CSV or JSON Lines, optionally .gz)")
@@ -155,6 +165,12 @@ final class IngestCommand implements Callable<Integer> {
         if (k.deadLetterTopic != null) {
             config = config.withDeadLetterTopic(k.deadLetterTopic);
         }
+        for (String key : k.config.keySet()) {
+            if (SET_BY_INGEST.contains(key)) {
+                throw new io.longview.core.io.InputException("--kafka-config " + key + ": ingest sets it itself (use --kafka, "
+                        + "--group, --batch; offsets, commits and acks are what makes the delivery at-least-once)");
+            }
+        }
         if (k.idleExitSeconds != null && !(k.idleExitSeconds > 0)) {
             throw new io.longview.core.io.InputException("--idle-exit must be > 0 seconds, got " + k.idleExitSeconds);
         }
@@ -181,7 +197,7 @@ final class IngestCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             try (SequenceStore s = RocksSequenceStore.open(store, storeOptions());
-                 KafkaEventIngest in = new KafkaEventIngest(config, s, java.util.Map.of())) {
+                 KafkaEventIngest in = new KafkaEventIngest(config, s, java.util.Map.<String, Object>copyOf(k.config))) {
                 if (items != null) {
                     putItems(s, items);
                 }

@@ -116,7 +116,16 @@ final class ServeCommand implements Callable<Integer> {
 
         @Option(names = "--dead-letter-topic", description = "where poison records go (default <topic>.dlq)")
         String deadLetterTopic;
+
+        @Option(names = "--kafka-config", paramLabel = "KEY=VALUE", description = "a further Kafka Streams or client setting, "
+                + "repeatable (e.g. replication.factor=3, security.protocol=SSL, consumer.session.timeout.ms=10000, "
+                + "acceptable.recovery.lag=...); not the ones the options above set")
+        Map<String, String> config = new java.util.LinkedHashMap<>();
     }
+
+    /** Streams settings that {@code --kafka-config} may not give: the options above own them. */
+    private static final java.util.Set<String> OWNED_BY_OPTIONS = java.util.Set.of("bootstrap.servers", "application.id",
+            "state.dir", "num.standby.replicas", "application.server");
 
     @Override
     public Integer call() throws InterruptedException {
@@ -153,13 +162,19 @@ final class ServeCommand implements Callable<Integer> {
                     throw new InputException("--kafka needs an address other instances can reach: give --advertised HOST:PORT "
                             + "(and a fixed --port)");
                 }
+                for (String key : tier.config.keySet()) {
+                    if (OWNED_BY_OPTIONS.contains(key)) {
+                        throw new InputException("--kafka-config " + key + ": set by its own option (--kafka, --application-id, "
+                                + "--state-dir, --standby-replicas, --advertised)");
+                    }
+                }
                 int colon = self.lastIndexOf(':');
                 io.longview.core.model.InMemoryItemEmbeddings items = new io.longview.core.model.InMemoryItemEmbeddings();
                 s.catalog().forEachItem((id, v) -> items.put(id, v.clone()));
                 streams = new io.longview.kafka.StreamsTier(new io.longview.kafka.StreamsTier.Config(tier.bootstrap, tier.topic,
                         tier.applicationId, tier.stateDir, tier.standbyReplicas, self,
                         tier.deadLetterTopic != null ? tier.deadLetterTopic : tier.topic + ".dlq"), items, s.limits(),
-                        io.longview.store.StoreDescriptor.DEFAULT_CHUNK_CAPACITY, Map.of());
+                        io.longview.store.StoreDescriptor.DEFAULT_CHUNK_CAPACITY, Map.<String, Object>copyOf(tier.config));
                 streams.start();
                 histories = new io.longview.kafka.TierSequenceStore(streams, new org.apache.kafka.streams.state.HostInfo(
                         self.substring(0, colon), Integer.parseInt(self.substring(colon + 1))), s);

@@ -365,6 +365,8 @@ public final class LongviewServer implements AutoCloseable {
         try {
             service.store().contains(Long.MIN_VALUE);
             storeOpen = true;
+        } catch (OwnedElsewhere e) {
+            storeOpen = true; // a tier instance that does not own the probe user: its store answered, naming the owner
         } catch (RuntimeException e) {
             storeOpen = false;
         }
