@@ -9,7 +9,7 @@ import io.longview.kafka.StreamsTier;
 import io.longview.kafka.TierSequenceStore;
 import io.longview.serve.LongviewServer;
 import io.longview.serve.ServeConfig;
-import io.longview.serve.bench.SyntheticWorld;
+import io.longview.synth.RandomWorld;
 import io.longview.store.RocksSequenceStore;
 import io.longview.store.SequenceStore;
 import io.longview.store.StoreDescriptor;
@@ -99,7 +99,7 @@ class TierCapacityMeasurement {
             CliRun.of("ingest", "--events", noEvents.toString(), "--items", layout.items().toString(), "--store",
                     dir.resolve(c).toString(), "--no-fsync").ok();
         }
-        Path checkpoint = SyntheticWorld.writeRandomCheckpoint(dir.resolve("model.lvck"), 5, "tier-capacity");
+        Path checkpoint = RandomWorld.writeRandomCheckpoint(dir.resolve("model.lvck"), 5, "tier-capacity");
         Path embedded = dir.resolve("embedded");
         CliRun ingest = CliRun.of("ingest", "--dataset", layout.dir().toString(), "--store", embedded.toString(), "--no-fsync").ok();
         long embeddedBytes = du(embedded);

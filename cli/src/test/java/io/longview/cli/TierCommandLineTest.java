@@ -11,7 +11,7 @@ import io.longview.kafka.StreamsTier;
 import io.longview.kafka.TierSequenceStore;
 import io.longview.serve.LongviewServer;
 import io.longview.serve.ServeConfig;
-import io.longview.serve.bench.SyntheticWorld;
+import io.longview.synth.RandomWorld;
 import io.longview.store.RocksSequenceStore;
 import io.longview.store.SequenceStore;
 import io.longview.store.StoreDescriptor;
@@ -117,7 +117,7 @@ class TierCommandLineTest {
     void aServeInstanceKilledHardMidIngestionLosesNothingAndComesBackFromTheChangelog() throws Exception {
         Path items = writeItems(dir.resolve("items.csv"));
         Path noEvents = Files.writeString(dir.resolve("none.csv"), "user_id,item_id,timestamp_ms,action,surface\n");
-        Path checkpoint = SyntheticWorld.writeRandomCheckpoint(dir.resolve("model.lvck"), 5, "tier-cli");
+        Path checkpoint = RandomWorld.writeRandomCheckpoint(dir.resolve("model.lvck"), 5, "tier-cli");
         // each instance's catalog store: the shared item file, through the file ingest (its users are not used)
         for (String c : List.of("catalog-child", "catalog-here")) {
             CliRun.of("ingest", "--events", noEvents.toString(), "--items", items.toString(), "--store",
@@ -265,7 +265,7 @@ class TierCommandLineTest {
     /** {@code --kafka-config} may not set what the command sets itself: a user error naming the key, before anything starts. */
     @Test
     void kafkaConfigMayNotOverrideWhatTheCommandsSet() {
-        Path checkpoint = SyntheticWorld.writeRandomCheckpoint(dir.resolve("m.lvck"), 5, "tier-cli");
+        Path checkpoint = RandomWorld.writeRandomCheckpoint(dir.resolve("m.lvck"), 5, "tier-cli");
         String error = CliRun.of("serve", "--store", dir.resolve("store").toString(), "--create", "--checkpoint",
                 checkpoint.toString(), "--port", "18080", "--warmup", "0", "--kafka", "127.0.0.1:1", "--topic", TOPIC,
                 "--application-id", APP, "--state-dir", dir.resolve("state").toString(),
