@@ -86,6 +86,7 @@ public final class Trainer {
     private final Map<String, float[]> m2 = new LinkedHashMap<>();
     private State resumed;
     private ExampleHeader header;                            // of the data being trained on: checkpoint settings
+    private java.util.List<String> itemFeatureNames = java.util.List.of(); // item features of the data (dense, after the 5)
     private Path buildSummary;                               // examples.json of that data (its time range), or null
     private String codeVersion = codeVersionOfThisBuild();
     private double evalFraction = 1.0;
@@ -258,7 +259,10 @@ public final class Trainer {
         List<Double> stepLoss = new ArrayList<>();
         long evalNanos = 0;
         ModelConfig mc = model.config();
-        ExampleBatcher batcher = new ExampleBatcher(mc, header);
+        Path itemFile = dataFile == null ? null : io.longview.examples.ItemFeatureFile.beside(dataFile);
+        io.longview.examples.ItemFeatureFile.Table itemTable = itemFile == null ? null : io.longview.examples.ItemFeatureFile.read(itemFile);
+        this.itemFeatureNames = itemTable == null ? java.util.List.of() : itemTable.names();
+        ExampleBatcher batcher = new ExampleBatcher(mc, header, itemTable);
         int total = 0;
         if (stream != null) {
             if (stream.examples() > Integer.MAX_VALUE) {
@@ -606,7 +610,9 @@ public final class Trainer {
                 lc.maxNegatives());
         io.longview.core.select.SelectionConfig selection = header == null
                 ? io.longview.core.select.SelectionConfig.DEFAULT : header.selection();
-        var builder = model.config().toCheckpointConfig(io.longview.core.checkpoint.ModelConfig.DEFAULT_DENSE_FEATURES, selection)
+        java.util.List<String> dense = new java.util.ArrayList<>(io.longview.core.checkpoint.ModelConfig.DEFAULT_DENSE_FEATURES);
+        dense.addAll(itemFeatureNames); // serving computes them from the store's item counters (core ItemStatistics)
+        var builder = model.config().toCheckpointConfig(dense, selection)
                 .toBuilder().headWeights(lc.headWeights()).nal(nal);
         if (header != null) {
             builder.quantizerClip(header.quantizerClip());

@@ -201,6 +201,10 @@ public final class AblationRunner {
         Map<String, HeadMetrics> last;
         Map<String, Double> blended = new LinkedHashMap<>();
         TrainingReport report;
+        // examples built with item features widen the dense input by their count (the checkpoint records their names)
+        int itemDim = io.longview.examples.ItemFeatureFile.namesBeside(examplesDir).size();
+        row = new AblationRow(row.name(), row.label(), row.model().withDenseDim(row.model().denseDim() + itemDim), row.loss(),
+                row.selectionRule());
         try (TransActModel model = new TransActModel(row.model(), seed)) {
             Trainer trainer = new Trainer(model, tc).withLog(trainLog).withCodeVersion(codeVersion)
                     .withEvalFraction(budget.evalFraction());
