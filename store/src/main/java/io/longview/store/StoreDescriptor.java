@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
  *                                                      (20 + 24·sealed chunks + 50·head tokens bytes)
  * chunks          chunkKey(userId, chunkId) 12 bytes   sealed chunk              (4 + 50·n bytes)
  * items           itemKey(itemId)          8 bytes     float32[32] embedding     (128 bytes)
+ * default         itemStatsKey(itemId)    20 bytes     item statistics           ({@value #ITEM_STATS_LENGTH} bytes)
  * </pre>
  * Keys are big-endian with the sign bit of the id flipped, so that byte order is numeric order (users iterate in
  * ascending id, a user's chunks lie next to each other). All values are <b>little-endian</b>.
@@ -91,6 +92,19 @@ import java.nio.charset.StandardCharsets;
  * <h2>Item ({@code items})</h2>
  * 32 float32 values, little-endian, exactly as given (no quantization: tokens quantize them when created).
  *
+ * <h2>Item statistics ({@code default}, key {@code "longview.is." + itemKey(itemId)})</h2>
+ * The decayed counters of core {@code ItemStatistics}, kept by {@code append} in the same write batch as the tokens
+ * (one per item with a counted action; absent: never seen):
+ * <pre>
+ *  0      8    referenceMs    i64   the counters' reference time (the newest counted action)
+ *  8      8    firstSeenMs    i64   the oldest counted action
+ * 16      8·12 counts         f64[12] decayed counts at referenceMs: impression, click, save, hide (kind-major)
+ *                                     × half-life 1 h, 1 d, 30 d
+ * </pre>
+ * They are item aggregates over all users, not personal data: erasing a user or retention leaves them as they are
+ * (they fade with their half-lives). A store written before they existed has none: rebuild it from the event log to
+ * serve a model that takes item statistics.
+ *
  * <h2>Versions</h2>
  * 1: this layout. A reader refuses a newer version with a message naming both. Every version stays readable: the
  * tests open a golden store of each version ({@code src/test/resources/golden/store-v1}) and check its contents.
@@ -125,6 +139,11 @@ public final class StoreDescriptor {
      */
     static final byte[] RETENTION_POLICY_KEY = "longview.retention.policy".getBytes(StandardCharsets.US_ASCII);
 
+    /** Prefix of the item statistics keys in the default column family; the item key follows. */
+    static final byte[] ITEM_STATS_PREFIX = "longview.is.".getBytes(StandardCharsets.US_ASCII);
+    /** Bytes of one item statistics value. */
+    public static final int ITEM_STATS_LENGTH = 16 + 8 * io.longview.core.model.ItemStatistics.COUNTERS;
+
     /** Default number of tokens after which a chunk splits (about 12.8 KB per chunk). */
     public static final int DEFAULT_CHUNK_CAPACITY = 256;
 
@@ -145,6 +164,7 @@ public final class StoreDescriptor {
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt I32_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -262,6 +282,47 @@ public final class StoreDescriptor {
             throw new StoreException("corrupt store: item key of " + key.length + " bytes, expected " + ITEM_KEY_LENGTH);
         }
         return MemorySegment.ofArray(key).get(I64_BE, 0) ^ Long.MIN_VALUE;
+    }
+
+    /** The key of an item's statistics in the default column family: {@link #ITEM_STATS_PREFIX} + {@link #itemKey}. */
+    public static byte[] itemStatsKey(long itemId) {
+        byte[] k = new byte[ITEM_STATS_PREFIX.length + ITEM_KEY_LENGTH];
+        System.arraycopy(ITEM_STATS_PREFIX, 0, k, 0, ITEM_STATS_PREFIX.length);
+        MemorySegment.ofArray(k).set(I64_BE, ITEM_STATS_PREFIX.length, itemId ^ Long.MIN_VALUE);
+        return k;
+    }
+
+    /** Encodes an item's statistics (a seen item). */
+    public static byte[] encodeItemStatistics(io.longview.core.model.ItemStatistics st) {
+        byte[] v = new byte[ITEM_STATS_LENGTH];
+        MemorySegment m = MemorySegment.ofArray(v);
+        m.set(I64, 0, st.referenceMs());
+        m.set(I64, 8, st.firstSeenMs());
+        double[] c = st.countsAtReference();
+        for (int i = 0; i < c.length; i++) {
+            m.set(F64, 16 + 8L * i, c[i]);
+        }
+        return v;
+    }
+
+    /** Decodes an item's statistics; null (no value) is an item never seen. */
+    public static io.longview.core.model.ItemStatistics decodeItemStatistics(byte[] v) {
+        if (v == null) {
+            return new io.longview.core.model.ItemStatistics();
+        }
+        if (v.length != ITEM_STATS_LENGTH) {
+            throw new StoreException("corrupt store: item statistics of " + v.length + " bytes, expected " + ITEM_STATS_LENGTH);
+        }
+        MemorySegment m = MemorySegment.ofArray(v);
+        double[] c = new double[io.longview.core.model.ItemStatistics.COUNTERS];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = m.get(F64, 16 + 8L * i);
+        }
+        try {
+            return io.longview.core.model.ItemStatistics.of(m.get(I64, 0), m.get(I64, 8), c);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException("corrupt store: " + e.getMessage());
+        }
     }
 
     // ----------------------------------------------------------------------------------------------------- items
