@@ -58,7 +58,7 @@ import java.util.function.BiFunction;
  *   <li><b>Item statistics</b> ({@link ExampleBuilderConfig#itemFeatures} {@code STATS}): every candidate's core
  *       {@code ItemStatistics} over all users' events strictly before {@code t}, computed by a global pass
  *       ({@code ItemStatisticsPass}: item statistics cross users, the replay does not) into
- *       {@link ItemFeatureFile#FILE_NAME}; the example files are the same as without them. Heap: 25 bytes per event
+ *       {@link ItemFeatureFile#FILE_NAME}; the example files are the same as without them. Heap: 26 bytes per event
  *       plus {@code 16 + 4 · 19} bytes per impression during the pass.</li>
  *   <li>Every item of the event log must have an embedding: the first without one is an error naming it.</li>
  * </ul>

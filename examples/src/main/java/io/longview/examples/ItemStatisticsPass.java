@@ -4,23 +4,22 @@ import io.longview.core.model.Actions;
 import io.longview.core.model.Event;
 import io.longview.core.model.ItemStatistics;
 import io.longview.core.model.SequenceLimits;
+import io.longview.core.model.UserHistory;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The builder's global pass for point-in-time item statistics ({@code --item-features stats}): item statistics are
  * over all users, while the example builder replays one user at a time, so they are computed here, apart, and written
  * to the {@link ItemFeatureFile} that the trainer joins by (request id, item id).
  *
- * <p>Events are collected as columns ({@link #add}, 25 bytes each), then sorted by (item, time, user, action). Each
+ * <p>Events are collected as columns ({@link #add}, 26 bytes each), then sorted by (item, time, user, action). Each
  * item's events are walked in time order through one core {@link ItemStatistics}: at each distinct time {@code t},
  * every impression event of a user at {@code t} (a candidate of that user's request at {@code t}) gets the features at
  * {@code t} <b>before</b> the events at {@code t} are counted, so it sees exactly the events strictly before its request.
- * An event is counted when its (user, item, action, fold window) was not counted before ({@link ItemStatistics}: what
- * counts), which is what the store counts on ingest.
+ * Which events count ({@link ItemStatistics}: what counts) comes from a first pass that replays each user's events in
+ * the builder's order through core {@link UserHistory}, the semantics the store follows on ingest.
  */
 final class ItemStatisticsPass {
     private final SequenceLimits limits;
@@ -28,6 +27,7 @@ final class ItemStatisticsPass {
     private long[] items = new long[1024];
     private long[] times = new long[1024];
     private byte[] actions = new byte[1024];
+    private byte[] surfaces = new byte[1024];
     private int n;
 
     ItemStatisticsPass(SequenceLimits limits) {
@@ -44,11 +44,13 @@ final class ItemStatisticsPass {
             items = Arrays.copyOf(items, cap);
             times = Arrays.copyOf(times, cap);
             actions = Arrays.copyOf(actions, cap);
+            surfaces = Arrays.copyOf(surfaces, cap);
         }
         users[n] = e.userId();
         items[n] = e.itemId();
         times[n] = e.timestampMs();
         actions[n] = e.action();
+        surfaces[n] = e.surface();
         n++;
     }
 
@@ -58,13 +60,39 @@ final class ItemStatisticsPass {
         long[] it = Arrays.copyOf(items, n);
         long[] ts = Arrays.copyOf(times, n);
         byte[] ac = Arrays.copyOf(actions, n);
+        byte[] sf = Arrays.copyOf(surfaces, n);
         users = items = times = null;
-        actions = null;
-        int[] order = EventOrder.sort(it, ts, u, ac, new byte[n]);
+        actions = surfaces = null;
+        // 1. which events count: each user's events in the replay's order (time, item, action, surface) through core
+        //    UserHistory, the reference semantics the store follows on append
+        int[] order = EventOrder.sort(u, ts, it, ac, sf);
         u = EventOrder.gather(u, order);
         it = EventOrder.gather(it, order);
         ts = EventOrder.gather(ts, order);
         ac = EventOrder.gather(ac, order);
+        sf = EventOrder.gather(sf, order);
+        boolean[] counts = new boolean[n];
+        byte[] noEmbedding = new byte[io.longview.core.model.Token.EMBEDDING_DIM]; // counting needs no embedding
+        for (int from = 0; from < n; ) {
+            int to = from;
+            while (to < n && u[to] == u[from]) {
+                to++;
+            }
+            UserHistory h = new UserHistory(u[from], limits);
+            for (int i = from; i < to; i++) {
+                h.apply(new Event(u[i], it[i], ts[i], ac[i], sf[i]), noEmbedding, 0);
+                counts[i] = h.lastApplyCounted();
+            }
+            from = to;
+        }
+        sf = null;
+        // 2. per item in time order (then user, action): candidates first, then the counted events at that time
+        order = EventOrder.sort(it, ts, u, ac, counts(counts));
+        u = EventOrder.gather(u, order);
+        it = EventOrder.gather(it, order);
+        ts = EventOrder.gather(ts, order);
+        ac = EventOrder.gather(ac, order);
+        byte[] cnt = EventOrder.gather(counts(counts), order);
         order = null;
         int f = ItemStatistics.DIM;
         int rows = 0;
@@ -77,7 +105,6 @@ final class ItemStatisticsPass {
         long[] rowItem = new long[rows];
         float[] rowValues = new float[rows * f];
         int r = 0;
-        Set<Counted> counted = new HashSet<>();
         for (int from = 0; from < n; ) {
             long item = it[from];
             int to = from;
@@ -85,8 +112,6 @@ final class ItemStatisticsPass {
                 to++;
             }
             ItemStatistics stats = new ItemStatistics();
-            counted.clear();
-            long bucket = Long.MIN_VALUE;
             for (int a = from; a < to; ) {
                 long t = ts[a];
                 int b = a;
@@ -101,13 +126,8 @@ final class ItemStatisticsPass {
                         r++;
                     }
                 }
-                long bk = limits.foldBucket(t);
-                if (bk != bucket) {
-                    bucket = bk;
-                    counted.clear();
-                }
                 for (int k = a; k < b; k++) {
-                    if (counted.add(new Counted(u[k], ac[k]))) {
+                    if (cnt[k] != 0) {
                         stats.add(ac[k], t);
                     }
                 }
@@ -127,6 +147,11 @@ final class ItemStatisticsPass {
         return r;
     }
 
-    private record Counted(long user, byte action) {
+    private static byte[] counts(boolean[] c) {
+        byte[] b = new byte[c.length];
+        for (int i = 0; i < c.length; i++) {
+            b[i] = (byte) (c[i] ? 1 : 0);
+        }
+        return b;
     }
 }

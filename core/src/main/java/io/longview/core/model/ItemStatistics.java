@@ -21,11 +21,13 @@ import java.util.List;
  * buffers are kept.
  *
  * <h2>What counts</h2>
- * A <b>counted action</b> is one (user, item, action bit, fold window) — the unit of {@link UserHistory}'s folding
- * ({@link SequenceLimits#foldBucket}): the first event of it counts, at its time; repeats in the same window do not. So
- * the counts are "distinct user actions", robust to repeated clicks, and the store can keep them idempotently (a
- * replayed event adds no new action bit to its token). The example builder counts in time order; the store counts in
- * arrival order, which gives the same values when each user's events of one item and window arrive in time order.
+ * A <b>counted action</b> is an event that adds an action bit to its user's token of that item and fold window, in a
+ * token that is kept ({@link UserHistory#lastApplyCounted()}, the reference semantics): the first click of a user on
+ * an item in a 10-minute window counts, at its time; repeats in the same window and replays do not. So the counts are
+ * "distinct user actions", robust to repeated clicks, and the store keeps them idempotently on append. The example
+ * builder replays each user's events in time order through {@link UserHistory} to find them; the store applies events
+ * in arrival order, which gives the same counted actions when each user's events arrive in time order (out of order,
+ * an event for a token a cap has evicted may count again, as it starts a new token).
  *
  * <h2>Features</h2> ({@link #DIM} floats, names {@link #FEATURE_NAMES}, at a time {@code t})
  * <pre>
