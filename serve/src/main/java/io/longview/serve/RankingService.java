@@ -58,7 +58,7 @@ public final class RankingService implements AutoCloseable {
         LoadedModel first = LoadedModel.load(config.checkpoint(), engineOptions, config.headWeights(), 1);
         try {
             requireItemStatistics(first, store);
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             first.close();
             throw e;
         }
@@ -211,11 +211,11 @@ public final class RankingService implements AutoCloseable {
      * A model that takes item statistics needs a store that keeps them (the embedded store does; the Kafka Streams
      * tier does not).
      *
-     * @throws IllegalArgumentException naming the model's need and the store
+     * @throws io.longview.core.io.InputException naming the model's need and the store (a user's choice of model)
      */
     static void requireItemStatistics(LoadedModel m, SequenceStore store) {
         if (m.engine().needsItemFeatures() && !store.keepsItemStatistics()) {
-            throw new IllegalArgumentException("the model takes point-in-time item statistics (dense features "
+            throw new io.longview.core.io.InputException("the model takes point-in-time item statistics (dense features "
                     + ItemStatistics.FEATURE_NAMES.getFirst() + " …), which this store (" + store.getClass().getSimpleName()
                     + ") does not keep; serve it from the embedded store (longview serve --store S), or train a model "
                     + "without them (examples --item-features none)");
@@ -349,7 +349,7 @@ public final class RankingService implements AutoCloseable {
                 next = LoadedModel.load(target, engineOptions, config.headWeights(), generation.get() + 1);
                 try {
                     requireItemStatistics(next, store);
-                } catch (IllegalArgumentException e) {
+                } catch (RuntimeException e) {
                     next.close();
                     throw e;
                 }
