@@ -87,6 +87,7 @@ public final class Trainer {
     private State resumed;
     private ExampleHeader header;                            // of the data being trained on: checkpoint settings
     private java.util.List<String> itemFeatureNames = java.util.List.of(); // item features of the data (dense, after the 5)
+    private Path dataPath;                                   // the example file or shard directory streamed now, or null
     private Path buildSummary;                               // examples.json of that data (its time range), or null
     private String codeVersion = codeVersionOfThisBuild();
     private double evalFraction = 1.0;
@@ -168,7 +169,12 @@ public final class Trainer {
      */
     public TrainingReport train(Path exampleFile, Path evalFile, Path runDir) {
         ExampleStream stream = ExampleStream.open(exampleFile, ExampleStream.DEFAULT_BUFFER_REQUESTS, config.seed());
-        return train(null, stream, stream.header(), evalFile, runDir, exampleFile.getFileName().toString());
+        this.dataPath = exampleFile;
+        try {
+            return train(null, stream, stream.header(), evalFile, runDir, exampleFile.getFileName().toString());
+        } finally {
+            this.dataPath = null;
+        }
     }
 
     /** Trains on every candidate of {@code records}, which were read under {@code header}; no evaluation or checkpoints. */
@@ -254,7 +260,7 @@ public final class Trainer {
                                  Path runDir, String dataName) {
         long start = System.nanoTime();
         this.header = header;
-        Path dataFile = dataName.endsWith(".lvx") ? Path.of(dataName) : evalFile;
+        Path dataFile = dataPath != null ? dataPath : dataName.endsWith(".lvx") ? Path.of(dataName) : evalFile;
         this.buildSummary = dataFile == null ? null : dataFile.resolveSibling(io.longview.examples.ExampleFormat.SUMMARY_FILE);
         List<Double> stepLoss = new ArrayList<>();
         long evalNanos = 0;
