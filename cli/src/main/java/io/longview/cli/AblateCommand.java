@@ -1,5 +1,6 @@
 package io.longview.cli;
 
+import io.longview.core.checkpoint.ModelConfig;
 import io.longview.core.io.InputException;
 import io.longview.train.TrainerConfig;
 import io.longview.train.ablation.AblationBudget;
@@ -52,6 +53,10 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "the seed of every row: initial weights and example order (default ${DEFAULT-VALUE})", defaultValue = "1")
     long seed;
 
+    @Option(names = "--seeds", split = ",", paramLabel = "S,S,…",
+            description = "run the whole ladder once per seed on the same examples (into <run>/seed-<s>) and report every cell as mean ± std over the seeds; replaces --seed")
+    List<Long> seeds;
+
     @Option(names = "--max-train-examples", description = "train on the first whole requests of train.lvx up to this many examples; 0: all (default ${DEFAULT-VALUE})", defaultValue = "0")
     int maxTrainExamples;
 
@@ -93,15 +98,15 @@ final class AblateCommand implements Callable<Integer> {
             throw new InputException("--max-train-examples, --max-steps, --eval-every and --log-every must be ≥ 0");
         }
         if (heads.isEmpty() || heads.stream().distinct().count() != heads.size()
-                || !io.longview.train.ModelConfig.DEFAULT.heads().containsAll(heads)) {
+                || !ModelConfig.DEFAULT.heads().containsAll(heads)) {
             throw new io.longview.core.io.InputException("--heads " + String.join(",", heads) + ": expected distinct names among "
-                    + String.join(",", io.longview.train.ModelConfig.DEFAULT.heads()));
+                    + String.join(",", ModelConfig.DEFAULT.heads()));
         }
-        io.longview.train.ModelConfig base = io.longview.train.ModelConfig.DEFAULT.withHeads(heads);
+        ModelConfig base = ModelConfig.DEFAULT.toBuilder().heads(heads).build();
         List<AblationRow> ladder = Cli.fromOptions(() -> AblationLadder.select(base, rows.toArray(String[]::new)));
         Path runDir = run != null ? run : Path.of("runs", "ablate-" + dataset.toAbsolutePath().normalize().getFileName() + "-"
                 + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        AblationBudget budget = Cli.fromOptions(() -> new AblationBudget(TrainerConfig.defaults(base.heads().size())
+        AblationBudget budget = Cli.fromOptions(() -> new AblationBudget(TrainerConfig.defaults()
                 .withBatchSize(batchSize).withEpochs(epochs).withLearningRate(learningRate).withWarmupSteps(warmup).withLogEverySteps(logEvery),
                 maxSteps, maxTrainExamples, evalEvery, 512, evalFraction));
         io.longview.examples.ItemFeatures items = switch (itemFeatures) {
@@ -109,8 +114,25 @@ final class AblateCommand implements Callable<Integer> {
             case "stats" -> io.longview.examples.ItemFeatures.STATS;
             default -> throw new InputException("--item-features " + itemFeatures + ": expected none or stats");
         };
-        AblationResult result = run(dataset, examples, runDir, ladder, seed, budget, items, System.out);
-        printSummary(result, runDir, System.out);
+        if (seeds != null && (seeds.isEmpty() || seeds.stream().distinct().count() != seeds.size())) {
+            throw new InputException("--seeds " + seeds + ": expected distinct seeds, e.g. --seeds 1,2,3");
+        }
+        if (seeds == null || seeds.size() == 1) {
+            AblationResult result = run(dataset, examples, runDir, ladder, seeds == null ? seed : seeds.get(0), budget, items, System.out);
+            printSummary(result, runDir, System.out);
+            return 0;
+        }
+        AblationData data = AblationData.fromDataset(dataset, examples != null ? examples : dataset.resolve("examples"), items);
+        List<AblationResult> results = new AblationRunner(System.out, AblationRunner.defaultCodeVersion())
+                .runSeeds(data, runDir, ladder, seeds, budget);
+        List<Path> seedDirs = seeds.stream().map(s -> AblationRunner.seedDir(runDir, s)).toList();
+        AblationReport.write(results, seedDirs, runDir, new PrintStream(java.io.OutputStream.nullOutputStream()));
+        System.out.println();
+        System.out.println(AblationReport.markdownTable(results));
+        System.out.printf(Locale.ROOT, "%d seeds (%s); each cell mean ± std. peak JVM heap used %.0f MiB; process peak RSS %s%n",
+                seeds.size(), seeds, peakHeapMiB(), peakRss());
+        System.out.println("report: " + runDir.resolve(AblationReport.MARKDOWN) + " and " + runDir.resolve(AblationReport.HTML)
+                + "; each seed's own in " + runDir.resolve("seed-<s>"));
         return 0;
     }
 

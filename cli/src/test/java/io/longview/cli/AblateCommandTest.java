@@ -55,6 +55,22 @@ class AblateCommandTest {
     }
 
     @Test
+    void seedsGiveMeanAndStdPerCell() throws IOException {
+        Path run = tmp.resolve("seeds");
+
+        CliRun r = CliRun.of("ablate", "--dataset", world.toString(), "--run", run.toString(), "--rows", "no-sequence",
+                "--seeds", "1,2", "--max-train-examples", "200", "--batch-size", "64", "--warmup", "1", "--log-every", "0").ok();
+
+        assertThat(r.out()).contains("| no-sequence | nearest | ", " ± ", "2 seeds ([1, 2])");
+        assertThat(Files.readString(run.resolve("report.md"))).contains("# Ablation ladder, 2 seeds", "seed-1/report.md");
+        assertThat(run.resolve("seed-2/rows/no-sequence/last.lvck")).isRegularFile();
+
+        CliRun twice = CliRun.of("ablate", "--dataset", world.toString(), "--run", tmp.resolve("s2").toString(), "--seeds", "3,3");
+        assertThat(twice.status()).isEqualTo(Main.BAD_INPUT);
+        assertThat(twice.err()).contains("--seeds [3, 3]: expected distinct seeds");
+    }
+
+    @Test
     void unknownRowIsAUserError() {
         CliRun r = CliRun.of("ablate", "--dataset", world.toString(), "--run", tmp.resolve("bad").toString(), "--rows", "v3");
 

@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import io.longview.core.model.Actions;
 
 /**
@@ -64,7 +65,7 @@ public final class Batch {
             throw new IllegalArgumentException("batch size must be positive and maxNegatives non-negative, got "
                     + size + ", " + maxNegatives);
         }
-        return new Batch(size, config.seqLen(), config.dEmb(), config.denseDim(), config.heads().size(), maxNegatives);
+        return new Batch(size, config.seqLength(), config.dEmb(), config.denseDim(), config.heads().size(), maxNegatives);
     }
 
     /**
@@ -103,10 +104,10 @@ public final class Batch {
      * T may be below the model's {@code seqLen} ({@link #trimmed()}); positions then use the first T rows of E_pos.
      */
     public void validate(ModelConfig config) {
-        if (seqLen > config.seqLen() || dEmb != config.dEmb() || denseDim != config.denseDim()
+        if (seqLen > config.seqLength() || dEmb != config.dEmb() || denseDim != config.denseDim()
                 || heads != config.heads().size()) {
             throw new IllegalArgumentException("batch shaped (seq " + seqLen + ", emb " + dEmb + ", dense " + denseDim
-                    + ", heads " + heads + "), model expects (seq ≤ " + config.seqLen() + ", emb " + config.dEmb()
+                    + ", heads " + heads + "), model expects (seq ≤ " + config.seqLength() + ", emb " + config.dEmb()
                     + ", dense " + config.denseDim() + ", heads " + config.heads().size() + ")");
         }
         for (int b = 0; b < size; b++) {

@@ -2,13 +2,12 @@ package io.longview.train;
 
 import ai.djl.ndarray.types.Shape;
 import io.longview.core.checkpoint.Checkpoint;
+import io.longview.core.checkpoint.ModelConfig;
 import io.longview.core.checkpoint.Provenance;
 import io.longview.core.checkpoint.Tensor;
-import io.longview.core.select.SequencePart;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
@@ -18,30 +17,24 @@ import java.util.Map;
  * <p>The trainer's parameter names are the checkpoint's tensor names ({@link io.longview.core.checkpoint.TensorNames})
  * and both store matrices as {@code (in, out)} row-major, so the conversion is a copy of every parameter's values;
  * the {@link Checkpoint} constructor checks that the set of names and every shape match the configuration.
- * Only the sequence ranker has a checkpoint ({@link ModelConfig#toCheckpointConfig}).
+ * The model's configuration is the checkpoint's ({@code core}'s {@link ModelConfig}).
  */
 public final class CheckpointExport {
     private CheckpointExport() {
     }
 
-    /**
-     * The checkpoint of {@code model}'s current weights, with the configuration
-     * {@code model.config().toCheckpointConfig(denseFeatureNames)} (core defaults for the quantizer, selection and NAL).
-     *
-     * @throws IllegalStateException    for the no-sequence ranker
-     * @throws IllegalArgumentException when the dense names do not fit the model
-     */
-    public static Checkpoint toCheckpoint(TransActModel model, List<String> denseFeatureNames, Provenance provenance) {
-        return toCheckpoint(model, model.config().toCheckpointConfig(denseFeatureNames), provenance);
+    /** The checkpoint of {@code model}'s current weights under the model's own configuration. */
+    public static Checkpoint toCheckpoint(TransActModel model, Provenance provenance) {
+        return toCheckpoint(model, model.config(), provenance);
     }
 
     /**
      * The checkpoint of {@code model}'s current weights under an explicit serving configuration (e.g. one whose
-     * quantizer clip is the example file's, {@code toCheckpointConfig(names).toBuilder().quantizerClip(clip).build()}).
+     * quantizer clip is the example file's, {@code model.config().toBuilder().quantizerClip(clip).build()}).
      *
      * @throws IllegalArgumentException when the configuration's tensors are not exactly the model's parameters
      */
-    public static Checkpoint toCheckpoint(TransActModel model, io.longview.core.checkpoint.ModelConfig config,
+    public static Checkpoint toCheckpoint(TransActModel model, ModelConfig config,
                                           Provenance provenance) {
         List<Tensor> tensors = new ArrayList<>();
         for (Map.Entry<String, ai.djl.ndarray.NDArray> e : model.parameters().entrySet()) {
@@ -55,29 +48,9 @@ public final class CheckpointExport {
         return Checkpoint.of(config, provenance, tensors);
     }
 
-    /**
-     * The trainer's configuration of a checkpoint: the checkpoint's shapes, its sequence flag, the sequence parts
-     * whose selection budgets are positive, dense width = number of dense feature names.
-     */
-    public static ModelConfig trainConfig(io.longview.core.checkpoint.ModelConfig c) {
-        EnumSet<SequencePart> parts = EnumSet.noneOf(SequencePart.class);
-        var s = c.selection();
-        if (s.kLifelong() > 0) {
-            parts.add(SequencePart.LIFELONG);
-        }
-        if (s.recent() > 0 || s.kRealtime() > 0) {
-            parts.add(SequencePart.REALTIME);
-        }
-        if (s.kImpressions() > 0) {
-            parts.add(SequencePart.IMPRESSIONS);
-        }
-        return new ModelConfig(c.dEmb(), c.dModel(), c.dFf(), c.layers(), c.seqLength(), c.heads(), c.denseDim(), c.mlp(),
-                c.crossLayers(), c.surfaces(), c.actionBits(), c.layerNormEps(), c.sequence(), parts);
-    }
-
-    /** {@link #fromCheckpoint(Checkpoint, ModelConfig)} with {@link #trainConfig} of the checkpoint's configuration. */
+    /** A new model of the checkpoint's configuration holding its weights; the caller closes it. */
     public static TransActModel fromCheckpoint(Checkpoint checkpoint) {
-        return fromCheckpoint(checkpoint, trainConfig(checkpoint.config()));
+        return fromCheckpoint(checkpoint, checkpoint.config());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import ai.djl.ndarray.NDManager;
 import io.longview.core.eval.HeadMetrics;
 import io.longview.examples.RequestRecord;

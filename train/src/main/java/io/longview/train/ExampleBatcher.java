@@ -1,5 +1,7 @@
 package io.longview.train;
 
+import io.longview.core.select.SequencePart;
+import io.longview.core.checkpoint.ModelConfig;
 import io.longview.core.model.DenseFeatures;
 import io.longview.examples.ExampleFormat;
 import io.longview.examples.ExampleHeader;
@@ -15,7 +17,7 @@ import java.util.List;
  * <p>Per example (request r, candidate j):
  * <ul>
  *   <li>tokens: the candidate's S_all in file order (oldest first), keeping only tokens of the parts in
- *       {@link ModelConfig#parts()}, dequantized as {@code q * header.quantizerClip() / 127}; padding after them;</li>
+ *       {@link ModelConfig#reads}, dequantized as {@code q * header.quantizerClip() / 127}; padding after them;</li>
  *   <li>candidate: the file's float embedding; labels: for each model head, the header's head of the same name;</li>
  *   <li>dense: {@link DenseFeatures} of |S_RT|, |S_LL|, |S_imp| at request time and the request time (UTC), then, when
  *       the examples were built with item features, the candidate's row of the {@link ItemFeatureFile} (core
@@ -51,14 +53,17 @@ public final class ExampleBatcher {
             throw new IllegalArgumentException("model embedding width " + config.dEmb() + ", example files hold "
                     + ExampleFormat.EMBEDDING_DIM);
         }
-        int dense = DenseFeatures.DIM + (itemFeatures == null ? 0 : itemFeatures.dim());
-        if (config.denseDim() != dense) {
-            throw new IllegalArgumentException("model dense width " + config.denseDim() + ", example features give "
+        List<String> dense = new java.util.ArrayList<>(ModelConfig.DEFAULT_DENSE_FEATURES);
+        if (itemFeatures != null) {
+            dense.addAll(itemFeatures.names());
+        }
+        if (!config.denseFeatures().equals(dense)) {
+            throw new IllegalArgumentException("model dense features " + config.denseFeatures() + ", the example features give "
                     + dense + (itemFeatures == null ? "" : " (" + DenseFeatures.DIM + " user/context + " + itemFeatures.dim() + " item)"));
         }
-        if (header.selection().maxLength() > config.seqLen()) {
+        if (header.selection().maxLength() > config.seqLength()) {
             throw new IllegalArgumentException("examples select up to " + header.selection().maxLength()
-                    + " tokens, the model's sequence holds " + config.seqLen());
+                    + " tokens, the model's sequence holds " + config.seqLength());
         }
         List<ExampleFormat.LabelHead> fileHeads = header.heads();
         headBits = new int[config.heads().size()];
@@ -69,7 +74,9 @@ public final class ExampleBatcher {
                             + " has no labels in the example file; its heads are " + fileHeads));
         }
         keepPart = new boolean[3];
-        config.parts().forEach(p -> keepPart[p.code()] = true);
+        for (SequencePart p : SequencePart.values()) {
+            keepPart[p.code()] = config.reads(p);
+        }
         q = new byte[ExampleFormat.EMBEDDING_DIM];
     }
 
@@ -88,7 +95,7 @@ public final class ExampleBatcher {
         int selected = r.selectedCount(j);
         for (int k = 0; k < selected; k++) {
             int i = r.selectedToken(j, k);
-            if (!config.useSequence() || !keepPart[r.tokenPart(i).code()]) {
+            if (!keepPart[r.tokenPart(i).code()]) {
                 continue;
             }
             r.tokenEmbedding(i, q, 0);

@@ -27,15 +27,14 @@ public final class Losses {
         return x.maximum(Scalars.of(step, 0f)).sub(x.mul(y)).add(x.abs().neg().exp().add(Scalars.of(step, 1f)).log());
     }
 
-    /** Σ_h w_h · mean over the batch of BCE_h: a scalar. */
-    public static NDArray weightedBce(NDManager step, NDArray logits, Batch batch, LossConfig loss) {
-        if (loss.headWeights().size() != batch.heads()) {
-            throw new IllegalArgumentException("loss has " + loss.headWeights().size() + " head weights, batch has "
-                    + batch.heads() + " heads");
+    /** Σ_h w_h · mean over the batch of BCE_h: a scalar ({@code headWeights}: w_h, one per head of the batch). */
+    public static NDArray weightedBce(NDManager step, NDArray logits, Batch batch, java.util.List<Double> headWeights) {
+        if (headWeights.size() != batch.heads()) {
+            throw new IllegalArgumentException(headWeights.size() + " head weights, batch has " + batch.heads() + " heads");
         }
         float[] w = new float[batch.heads()];
         for (int h = 0; h < w.length; h++) {
-            w[h] = loss.headWeights().get(h).floatValue();
+            w[h] = headWeights.get(h).floatValue();
         }
         return bce(step, logits, batch).mean(new int[]{0}).mul(step.create(w, new Shape(w.length))).sum();
     }
@@ -94,12 +93,17 @@ public final class Losses {
         return nll.mul(step.create(eligible, new Shape(bs, t - 1))).sum().div(Scalars.of(step, count));
     }
 
-    /** The whole training loss for {@code out}: weighted BCE plus, when on, w_NAL · L_NAL. A scalar. */
-    public static NDArray total(NDManager step, TransActModel model, ForwardOutput out, Batch batch, LossConfig loss) {
-        NDArray l = weightedBce(step, out.logits(), batch, loss);
-        if (loss.nalMode() != NalMode.OFF && loss.nalWeight() > 0 && out.encoderOutput() != null) {
+    /**
+     * The whole training loss for {@code out}: weighted BCE with the model's head weights plus, when the model
+     * {@link io.longview.core.checkpoint.ModelConfig#trainsNextAction trains the Next Action Loss}, w_NAL · L_NAL.
+     * A scalar.
+     */
+    public static NDArray total(NDManager step, TransActModel model, ForwardOutput out, Batch batch) {
+        var config = model.config();
+        NDArray l = weightedBce(step, out.logits(), batch, config.headWeights());
+        if (config.trainsNextAction() && out.encoderOutput() != null) {
             l = l.add(nextAction(step, out.encoderOutput(), model.parameters().get("P"), batch)
-                    .mul(Scalars.of(step, (float) loss.nalWeight())));
+                    .mul(Scalars.of(step, (float) config.nal().weight())));
         }
         return l;
     }

@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import io.longview.examples.RequestRecord;
 
 import java.util.Arrays;
@@ -31,11 +32,13 @@ public final class TimeWindowMask {
      * @return the number of tokens removed
      */
     public static int apply(Batch batch, int row, RequestRecord r, int j, ModelConfig config, long windowMs) {
-        if (!config.useSequence()) {
+        if (!config.sequence()) {
             return 0;
         }
         boolean[] keepPart = new boolean[3];
-        config.parts().forEach(p -> keepPart[p.code()] = true);
+        for (io.longview.core.select.SequencePart p : io.longview.core.select.SequencePart.values()) {
+            keepPart[p.code()] = config.reads(p);
+        }
         long cutoff = r.requestTimeMs() - windowMs;
         int t = batch.seqLen();
         int e = batch.dEmb();

@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -86,7 +87,6 @@ public final class Trainer {
     private final Map<String, float[]> m2 = new LinkedHashMap<>();
     private State resumed;
     private ExampleHeader header;                            // of the data being trained on: checkpoint settings
-    private java.util.List<String> itemFeatureNames = java.util.List.of(); // item features of the data (dense, after the 5)
     private Path dataPath;                                   // the example file or shard directory streamed now, or null
     private Path buildSummary;                               // examples.json of that data (its time range), or null
     private String codeVersion = codeVersionOfThisBuild();
@@ -101,10 +101,6 @@ public final class Trainer {
     }
 
     public Trainer(TransActModel model, TrainerConfig config) {
-        if (config.loss().headWeights().size() != model.config().heads().size()) {
-            throw new IllegalArgumentException("loss has " + config.loss().headWeights().size() + " head weights, model has "
-                    + model.config().heads().size() + " heads");
-        }
         this.model = model;
         this.config = config;
     }
@@ -267,7 +263,6 @@ public final class Trainer {
         ModelConfig mc = model.config();
         Path itemFile = dataFile == null ? null : io.longview.examples.ItemFeatureFile.beside(dataFile);
         io.longview.examples.ItemFeatureFile.Table itemTable = itemFile == null ? null : io.longview.examples.ItemFeatureFile.read(itemFile);
-        this.itemFeatureNames = itemTable == null ? java.util.List.of() : itemTable.names();
         ExampleBatcher batcher = new ExampleBatcher(mc, header, itemTable);
         int total = 0;
         if (stream != null) {
@@ -292,7 +287,7 @@ public final class Trainer {
         int totalSteps = Math.max(1, stepsPerEpoch * config.epochs());
         WarmupCosineSchedule schedule = new WarmupCosineSchedule(config.learningRate(),
                 Math.min(config.warmupSteps(), totalSteps), totalSteps, config.minLrFactor());
-        int maxNeg = config.loss().nalMode() == NalMode.OFF ? 0 : config.loss().maxNegatives();
+        int maxNeg = mc.trainsNextAction() ? mc.nal().maxNegatives() : 0;
         Batch full = Batch.allocate(mc, bs, maxNeg);
         SplittableRandom rng = new SplittableRandom(config.seed());
         String metric = evalFile == null ? null : metricName();
@@ -496,20 +491,20 @@ public final class Trainer {
 
     /** Forward, loss and backward; the gradients are left on the parameters. {@code lr} only names the rate in errors. */
     private float forwardBackward(Batch batch, float lr) {
-        if (config.loss().nalMode() == NalMode.IN_BATCH) {
+        ModelConfig mc = model.config();
+        if (mc.trainsNextAction() && mc.nal().negatives() == io.longview.core.checkpoint.NalNegatives.IN_BATCH) {
             InBatchNegatives.fill(batch);
         }
-        LossConfig lc = config.loss();
         try (NDManager step = model.manager().newSubManager();
              GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
             ForwardOutput out = model.forward(step, batch);
             // the same ops as Losses.total, with the parts kept for the error message
-            NDArray bce = Losses.weightedBce(step, out.logits(), batch, lc);
+            NDArray bce = Losses.weightedBce(step, out.logits(), batch, mc.headWeights());
             NDArray nal = null;
             NDArray loss = bce;
-            if (lc.nalMode() != NalMode.OFF && lc.nalWeight() > 0 && out.encoderOutput() != null) {
+            if (mc.trainsNextAction() && out.encoderOutput() != null) {
                 nal = Losses.nextAction(step, out.encoderOutput(), model.parameters().get("P"), batch);
-                loss = bce.add(nal.mul(Scalars.of(step, (float) lc.nalWeight())));
+                loss = bce.add(nal.mul(Scalars.of(step, (float) mc.nal().weight())));
             }
             float value = loss.getFloat();
             if (!Float.isFinite(value)) {
@@ -608,21 +603,9 @@ public final class Trainer {
     }
 
     private io.longview.core.checkpoint.Checkpoint checkpoint(String dataName, String note) {
-        LossConfig lc = config.loss();
-        io.longview.core.checkpoint.NalConfig nal = lc.nalMode() == NalMode.OFF || lc.nalWeight() == 0
-                ? io.longview.core.checkpoint.NalConfig.OFF
-                : new io.longview.core.checkpoint.NalConfig(lc.nalWeight(), lc.nalMode() == NalMode.IN_BATCH
-                ? io.longview.core.checkpoint.NalNegatives.IN_BATCH : io.longview.core.checkpoint.NalNegatives.IMPRESSIONS,
-                lc.maxNegatives());
-        io.longview.core.select.SelectionConfig selection = header == null
-                ? io.longview.core.select.SelectionConfig.DEFAULT : header.selection();
-        java.util.List<String> dense = new java.util.ArrayList<>(io.longview.core.checkpoint.ModelConfig.DEFAULT_DENSE_FEATURES);
-        dense.addAll(itemFeatureNames); // serving computes them from the store's item counters (core ItemStatistics)
-        var builder = model.config().toCheckpointConfig(dense, selection)
-                .toBuilder().headWeights(lc.headWeights()).nal(nal);
-        if (header != null) {
-            builder.quantizerClip(header.quantizerClip());
-        }
+        // serving must select what the examples held (their budgets, the parts this model reads) and dequantize alike
+        ModelConfig served = header == null ? model.config() : model.config().withDataSelection(header.selection())
+                .toBuilder().quantizerClip(header.quantizerClip()).build();
         String snapshot = header == null ? dataName : header.snapshotId();
         Provenance p = new Provenance(snapshot, config.seed(), codeVersion, Instant.now(), stepsTaken,
                 Map.of("lr", Float.toString(config.learningRate()), "batch_size", Integer.toString(config.batchSize()),
@@ -638,7 +621,7 @@ public final class Trainer {
                         .withNote("data_to", Instant.ofEpochMilli(b.lastEventMs()).toString());
             }
         }
-        return CheckpointExport.toCheckpoint(model, builder.build(), p);
+        return CheckpointExport.toCheckpoint(model, served, p);
     }
 
     private static void writeFloats(DataOutputStream out, float[] v) throws IOException {

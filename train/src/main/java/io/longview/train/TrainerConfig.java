@@ -10,7 +10,6 @@ package io.longview.train;
  * @param warmupSteps          linear warm-up steps of {@link WarmupCosineSchedule} (default 100)
  * @param minLrFactor          the cosine ends at {@code learningRate * minLrFactor} (default 0.1)
  * @param seed                 the example order and the time-window masks derive from it (default 1)
- * @param loss                 loss weights and the NAL variant
  * @param maxSteps             stop after this many optimizer steps in all (0: no limit, the default); the schedule
  *                             still spans {@code epochs}, so a run cut at N steps continues exactly when resumed
  * @param logEverySteps        a progress line (step, loss, examples/s, lr) every this many steps (0: none;
@@ -30,7 +29,7 @@ package io.longview.train;
  *                             (default off)
  */
 public record TrainerConfig(int batchSize, int epochs, float learningRate, float weightDecay, int warmupSteps,
-                            float minLrFactor, long seed, LossConfig loss, int maxSteps, int logEverySteps,
+                            float minLrFactor, long seed, int maxSteps, int logEverySteps,
                             int evalEverySteps, String earlyStopMetric, int earlyStopPatience,
                             int checkpointEverySteps, boolean timeWindowMask) {
     public TrainerConfig {
@@ -50,73 +49,69 @@ public record TrainerConfig(int batchSize, int epochs, float learningRate, float
 
     /** The settings of the first trainer (no step limit, logging every 100 steps, no early stopping, no mask). */
     public TrainerConfig(int batchSize, int epochs, float learningRate, float weightDecay, int warmupSteps,
-                         float minLrFactor, long seed, LossConfig loss) {
-        this(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, loss, 0, 100, 0, null, 0, 0, false);
+                         float minLrFactor, long seed) {
+        this(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, 0, 100, 0, null, 0, 0, false);
     }
 
-    /** Defaults for a model with {@code heads} heads. */
-    public static TrainerConfig defaults(int heads) {
-        return new TrainerConfig(256, 1, 1e-3f, 0.01f, 100, 0.1f, 1, LossConfig.defaults(heads));
+    /** The defaults above. The loss (head weights, Next Action Loss) is the model's: {@link io.longview.core.checkpoint.ModelConfig}. */
+    public static TrainerConfig defaults() {
+        return new TrainerConfig(256, 1, 1e-3f, 0.01f, 100, 0.1f, 1);
     }
 
     public TrainerConfig withBatchSize(int v) {
-        return new TrainerConfig(v, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, loss, maxSteps,
+        return new TrainerConfig(v, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
                 logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
     }
 
     public TrainerConfig withEpochs(int v) {
-        return new TrainerConfig(batchSize, v, learningRate, weightDecay, warmupSteps, minLrFactor, seed, loss, maxSteps,
+        return new TrainerConfig(batchSize, v, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
                 logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
     }
 
     public TrainerConfig withLearningRate(float v) {
-        return new TrainerConfig(batchSize, epochs, v, weightDecay, warmupSteps, minLrFactor, seed, loss, maxSteps,
+        return new TrainerConfig(batchSize, epochs, v, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
                 logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
     }
 
     public TrainerConfig withWarmupSteps(int v) {
-        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, v, minLrFactor, seed, loss, maxSteps,
+        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, v, minLrFactor, seed, maxSteps,
                 logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
     }
 
     public TrainerConfig withSeed(long v) {
-        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, v, loss, maxSteps,
+        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, v, maxSteps,
                 logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
     }
 
-    public TrainerConfig withLoss(LossConfig v) {
-        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, v, maxSteps,
-                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
-    }
 
     public TrainerConfig withMaxSteps(int v) {
-        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, loss, v,
+        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, v,
                 logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
     }
 
     public TrainerConfig withLogEverySteps(int v) {
-        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, loss, maxSteps,
+        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
                 v, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
     }
 
     public TrainerConfig withEvalEverySteps(int v) {
-        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, loss, maxSteps,
+        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
                 logEverySteps, v, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
     }
 
     /** Early stopping on {@code metric} ({@code head:auc|gauc|hit3}, or null for the default) with {@code patience}. */
     public TrainerConfig withEarlyStopping(String metric, int patience) {
-        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, loss, maxSteps,
+        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
                 logEverySteps, evalEverySteps, metric, patience, checkpointEverySteps, timeWindowMask);
     }
 
     public TrainerConfig withCheckpointEverySteps(int v) {
-        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, loss, maxSteps,
+        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
                 logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, v, timeWindowMask);
     }
 
     public TrainerConfig withTimeWindowMask(boolean v) {
-        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, loss, maxSteps,
+        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
                 logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, v);
     }
 }

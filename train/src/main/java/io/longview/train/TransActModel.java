@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -76,38 +77,12 @@ public final class TransActModel implements AutoCloseable {
         }
     }
 
-    /** Names and shapes of every parameter of a model of this config, in a fixed order. */
+    /** Names and shapes of every parameter of a model of this config: its tensors, in checkpoint order. */
     public static Map<String, Shape> parameterShapes(ModelConfig c) {
         Map<String, Shape> m = new LinkedHashMap<>();
-        int d = c.dModel();
-        if (c.useSequence()) {
-            m.put("E_act", new Shape(c.actionBits(), d));
-            m.put("E_surf", new Shape(c.surfaces(), d));
-            m.put("E_pos", new Shape(c.seqLen(), d));
-            for (int i = 0; i < c.layers(); i++) {
-                m.put("layers." + i + ".Wq", new Shape(d, d));
-                m.put("layers." + i + ".Wk", new Shape(d, d));
-                m.put("layers." + i + ".Wv", new Shape(d, d));
-                m.put("layers." + i + ".W1", new Shape(d, c.dFf()));
-                m.put("layers." + i + ".W2", new Shape(c.dFf(), d));
-            }
-            m.put("W_out", new Shape(d, d));
-            m.put("b_out", new Shape(d));
-            m.put("P", new Shape(d, c.dEmb()));
+        for (io.longview.core.checkpoint.TensorSpec t : c.tensorSpecs()) {
+            m.put(t.name(), new Shape(java.util.Arrays.stream(t.shape()).asLongStream().toArray()));
         }
-        int in = c.rankerInputDim();
-        for (int i = 0; i < c.crossLayers(); i++) {
-            m.put("cross." + i + ".W", new Shape(in, in));
-            m.put("cross." + i + ".b", new Shape(in));
-        }
-        int prev = in;
-        for (int i = 0; i < c.mlp().size(); i++) {
-            m.put("mlp." + i + ".W", new Shape(prev, c.mlp().get(i)));
-            m.put("mlp." + i + ".b", new Shape(c.mlp().get(i)));
-            prev = c.mlp().get(i);
-        }
-        m.put("W_head", new Shape(prev, c.heads().size()));
-        m.put("b_head", new Shape(c.heads().size()));
         return m;
     }
 
@@ -172,7 +147,7 @@ public final class TransActModel implements AutoCloseable {
         NDArray cand = step.create(batch.candidates(), new Shape(bs, e));              // (B, E)
         NDList r0Parts = new NDList();
         NDArray z = null;
-        if (config.useSequence()) {
+        if (config.sequence()) {
             z = encode(step, batch, cand);                                            // (B, T, D)
             r0Parts.add(pool(step, batch, z).matMul(p("W_out")).add(p("b_out")));    // (B, D)
         }
@@ -261,7 +236,7 @@ public final class TransActModel implements AutoCloseable {
     /** E_pos, or its first {@code t} rows for a trimmed batch (the slice lives in {@code step}, autograd intact). */
     private NDArray positions(NDManager step, int t) {
         NDArray ePos = p("E_pos");
-        if (t == config.seqLen()) {
+        if (t == config.seqLength()) {
             return ePos;
         }
         NDArray slice = ePos.get(new ai.djl.ndarray.index.NDIndex("0:" + t));
@@ -288,7 +263,7 @@ public final class TransActModel implements AutoCloseable {
     private NDArray layerNorm(NDManager step, NDArray x) {
         NDArray centered = x.sub(x.mean(new int[]{-1}, true));
         NDArray var = centered.square().mean(new int[]{-1}, true);
-        return centered.div(var.add(Scalars.of(step, (float) config.lnEps())).sqrt());
+        return centered.div(var.add(Scalars.of(step, (float) config.layerNormEps())).sqrt());
     }
 
     private static double gaussian(SplittableRandom rng) {

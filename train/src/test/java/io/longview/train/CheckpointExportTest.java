@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import ai.djl.ndarray.NDManager;
 import io.longview.core.checkpoint.Checkpoint;
 import io.longview.core.checkpoint.CheckpointReader;
@@ -23,8 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Export to the serving checkpoint: lossless through the file format, and scored alike by the scalar forward. */
 class CheckpointExportTest {
-    static final List<String> DENSE = io.longview.core.checkpoint.ModelConfig.DEFAULT_DENSE_FEATURES;
-    static final ModelConfig SMALL = ModelConfig.DEFAULT.withMlp(List.of(32, 16));
+    static final ModelConfig SMALL = TestConfigs.mlp(32, 16);
 
     @TempDir
     Path tmp;
@@ -34,7 +34,7 @@ class CheckpointExportTest {
         long seed = Seeds.seed(21);
         Provenance prov = Provenance.of("test", seed, "test", Instant.parse("2026-11-25T00:00:00Z"), 0);
         try (TransActModel model = new TransActModel(SMALL, seed)) {
-            Checkpoint ckpt = CheckpointExport.toCheckpoint(model, DENSE, prov);
+            Checkpoint ckpt = CheckpointExport.toCheckpoint(model, prov);
             assertThat(ckpt.tensors().keySet()).containsExactlyInAnyOrderElementsOf(model.parameters().keySet());
             Path file = tmp.resolve("model.lvc");
             CheckpointWriter.write(ckpt, file);
@@ -58,13 +58,13 @@ class CheckpointExportTest {
         SmallLogs.Examples examples = SmallLogs.read(file);
         List<RequestRecord> records = examples.records();
         ExampleHeader header = examples.header();
-        TrainerConfig tc = TrainerConfig.defaults(3).withBatchSize(32).withEpochs(1).withLearningRate(3e-3f)
+        TrainerConfig tc = TrainerConfig.defaults().withBatchSize(32).withEpochs(1).withLearningRate(3e-3f)
                 .withWarmupSteps(1).withSeed(seed);
         try (TransActModel model = new TransActModel(SMALL, seed)) {
             TrainingReport report = new Trainer(model, tc).train(records, header);
             assertThat(report.steps()).isGreaterThanOrEqualTo(3);
             Checkpoint ckpt = CheckpointExport.toCheckpoint(model,
-                    SMALL.toCheckpointConfig(DENSE).toBuilder().quantizerClip(header.quantizerClip()).build(),
+                    SMALL.toBuilder().quantizerClip(header.quantizerClip()).build(),
                     Provenance.of("test", seed, "test", Instant.parse("2026-11-25T00:00:00Z"), report.steps()));
 
             ExampleBatcher batcher = new ExampleBatcher(SMALL, header);
@@ -89,7 +89,7 @@ class CheckpointExportTest {
                 djl = model.forward(step, batch).probabilities().toFloatArray();
             }
             int h = SMALL.heads().size();
-            int t = SMALL.seqLen();
+            int t = SMALL.seqLength();
             int e = SMALL.dEmb();
             float scale = header.quantizerClip() / 127f;
             int withTokens = 0;

@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import ai.djl.ndarray.NDManager;
 import io.longview.core.eval.HeadMetrics;
 import io.longview.core.eval.RankingMetrics;
@@ -49,7 +50,7 @@ class EvaluatorTest {
     void metricsAreRankingMetricsOfTheModelsScores() {
         long seed = Seeds.seed(31);
         Path file = SmallLogs.random(seed, 5, 8, 150).build(tmp.resolve("ex"));
-        ModelConfig config = ModelConfig.DEFAULT.withMlp(List.of(32, 16));
+        ModelConfig config = TestConfigs.mlp(32, 16);
         try (TransActModel model = new TransActModel(config, seed)) {
             // batch size 7: batches split requests, and the last batch is partial
             Evaluator.Evaluation ev = new Evaluator(model, 7).evaluate(file);

@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import ai.djl.ndarray.NDManager;
 import io.longview.core.checkpoint.Checkpoint;
 import io.longview.core.checkpoint.Provenance;
@@ -38,8 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * after a few training steps; empty, short and 16k-token histories.
  */
 class FusedEngineParityTest {
-    static final List<String> DENSE = io.longview.core.checkpoint.ModelConfig.DEFAULT_DENSE_FEATURES;
-    static final ModelConfig SMALL = ModelConfig.DEFAULT.withMlp(List.of(32, 16));
+    static final ModelConfig SMALL = TestConfigs.mlp(32, 16);
     static final long NOW = 1_764_000_000_000L + 13 * 3_600_000L;
     static final int D = Token.EMBEDDING_DIM;
 
@@ -51,7 +51,7 @@ class FusedEngineParityTest {
         long seed = Seeds.seed(41);
         Provenance prov = Provenance.of("test", seed, "test", Instant.parse("2026-11-25T00:00:00Z"), 0);
         try (TransActModel model = new TransActModel(SMALL, seed)) {
-            Checkpoint ck = CheckpointExport.toCheckpoint(model, DENSE, prov);
+            Checkpoint ck = CheckpointExport.toCheckpoint(model, prov);
             checkAllHistories(model, ck, seed);
         }
     }
@@ -63,13 +63,13 @@ class FusedEngineParityTest {
         SmallLogs.Examples examples = SmallLogs.read(file);
         List<RequestRecord> records = examples.records();
         ExampleHeader header = examples.header();
-        TrainerConfig tc = TrainerConfig.defaults(3).withBatchSize(32).withEpochs(1).withLearningRate(3e-3f)
+        TrainerConfig tc = TrainerConfig.defaults().withBatchSize(32).withEpochs(1).withLearningRate(3e-3f)
                 .withWarmupSteps(1).withSeed(seed);
         try (TransActModel model = new TransActModel(SMALL, seed)) {
             TrainingReport report = new Trainer(model, tc).train(records, header);
             assertThat(report.steps()).isGreaterThanOrEqualTo(3);
             Checkpoint ck = CheckpointExport.toCheckpoint(model,
-                    SMALL.toCheckpointConfig(DENSE).toBuilder().quantizerClip(header.quantizerClip()).build(),
+                    SMALL.toBuilder().quantizerClip(header.quantizerClip()).build(),
                     Provenance.of("test", seed, "test", Instant.parse("2026-11-25T00:00:00Z"), report.steps()));
             checkAllHistories(model, ck, seed);
         }
@@ -101,7 +101,7 @@ class FusedEngineParityTest {
         ModelConfig tc = model.config();
         Batch batch = Batch.allocate(tc, n, 0);
         float step = ck.config().quantizer().step();
-        int t = tc.seqLen();
+        int t = tc.seqLength();
         for (int b = 0; b < n; b++) {
             float[] cand = Arrays.copyOfRange(cands, b * D, (b + 1) * D);
             selector.select(prepared, cand, RankingEngine.salt(NOW, b), sel);

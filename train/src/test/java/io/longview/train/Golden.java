@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.longview.core.testing.TestData;
@@ -23,11 +24,17 @@ final class Golden {
         c.get("heads").forEach(h -> heads.add(h.asText()));
         List<Integer> mlp = new ArrayList<>();
         c.get("mlp").forEach(h -> mlp.add(h.asInt()));
-        ModelConfig d = ModelConfig.DEFAULT;
-        this.config = new ModelConfig(c.get("d_emb").asInt(), c.get("d_model").asInt(), c.get("d_ff").asInt(),
-                c.get("layers").asInt(), c.get("seq").asInt(), heads, c.get("dense_dim").asInt(), mlp,
-                c.get("cross_layers").asInt(), c.get("surfaces").asInt(), c.get("action_bits").size(),
-                c.get("ln_eps").asDouble(), true, d.parts());
+        List<String> dense = new ArrayList<>();
+        for (int i = 0; i < c.get("dense_dim").asInt(); i++) {
+            dense.add("dense_" + i);
+        }
+        this.config = TestConfigs.seq(ModelConfig.builder().dEmb(c.get("d_emb").asInt()).dFf(c.get("d_ff").asInt())
+                .layers(c.get("layers").asInt()).heads(heads).denseFeatures(dense).mlp(mlp)
+                .crossLayers(c.get("cross_layers").asInt()).surfaces(c.get("surfaces").asInt())
+                .actionBits(c.get("action_bits").size()).layerNormEps(c.get("ln_eps").asDouble()).build(), c.get("seq").asInt());
+        if (this.config.dModel() != c.get("d_model").asInt()) {
+            throw new IllegalStateException("golden d_model " + c.get("d_model") + " is not 2 · d_emb");
+        }
     }
 
     static Golden load() {

@@ -37,7 +37,7 @@ class GoldenForwardTest {
         for (int b = 0; b < cases.size(); b++) {
             golden.fill(batch, b, cases.get(b));
         }
-        int t = golden.config.seqLen();
+        int t = golden.config.seqLength();
         int d = golden.config.dModel();
         int h = golden.config.heads().size();
         try (NDManager step = model.manager().newSubManager()) {

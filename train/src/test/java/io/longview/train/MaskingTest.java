@@ -93,7 +93,7 @@ class MaskingTest {
         assertClose(Arrays.copyOfRange(b.z, 0, n * d), Arrays.copyOfRange(a.z, 0, n * d));
         assertThat(model.manager().getManagedArrays()).as("the E_pos slice must not stay in the model's manager").hasSize((int) before);
         Batch longest = Batch.allocate(golden.config, 1, 16);
-        longest.lengths()[0] = golden.config.seqLen();
+        longest.lengths()[0] = golden.config.seqLength();
         assertThat(longest.trimmed()).isSameAs(longest);
     }
 

@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.longview.core.model.Actions;
@@ -17,8 +18,9 @@ import static org.assertj.core.api.Assertions.within;
  * position, one real negative and one padded negative slot.
  */
 class NextActionLossTest {
-    private static final ModelConfig TINY = new ModelConfig(2, 4, 2, 1, 3, List.of("click"), 0, List.of(), 0, 2, 4, 1e-5,
-            true, EnumSet.allOf(SequencePart.class));
+    private static final ModelConfig TINY = ModelConfig.builder().dEmb(2).dFf(2).layers(1).seqLength(3).heads(List.of("click"))
+            .denseFeatures(List.of()).mlp(List.of()).crossLayers(0).surfaces(2).actionBits(4)
+            .selection(new io.longview.core.select.SelectionConfig(1, 1, 0, 1, io.longview.core.select.SelectionRule.NEAREST)).build();
 
     /**
      * <pre>

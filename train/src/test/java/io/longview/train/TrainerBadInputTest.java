@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import io.longview.core.io.InputException;
 import io.longview.core.testing.Seeds;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Bad input stops training without touching the run's checkpoints: a corrupt example file, a non-finite loss. */
 class TrainerBadInputTest {
-    static final ModelConfig SMALL = ModelConfig.DEFAULT.withMlp(List.of(32, 16));
+    static final ModelConfig SMALL = TestConfigs.mlp(32, 16);
 
     @TempDir
     Path tmp;
@@ -26,7 +27,7 @@ class TrainerBadInputTest {
     void aCorruptExampleFileStopsWithFileAndOffsetAndLeavesTheCheckpointsAlone() throws IOException {
         long seed = Seeds.seed(31);
         Path file = SmallLogs.random(seed, 4, 10, 200).build(tmp.resolve("ex"));
-        TrainerConfig tc = TrainerConfig.defaults(3).withBatchSize(16).withSeed(seed).withLogEverySteps(0).withMaxSteps(2);
+        TrainerConfig tc = TrainerConfig.defaults().withBatchSize(16).withSeed(seed).withLogEverySteps(0).withMaxSteps(2);
         Path run = tmp.resolve("run");
         try (TransActModel model = new TransActModel(SMALL, seed)) {
             new Trainer(model, tc).train(file, null, run);
@@ -48,7 +49,7 @@ class TrainerBadInputTest {
     void aNonFiniteLossNamesTheStepAndKeepsTheLastGoodCheckpoint() {
         long seed = Seeds.seed(32);
         Path file = SmallLogs.random(seed, 4, 10, 200).build(tmp.resolve("ex"));
-        TrainerConfig tc = TrainerConfig.defaults(3).withBatchSize(16).withLearningRate(1e30f).withWarmupSteps(0)
+        TrainerConfig tc = TrainerConfig.defaults().withBatchSize(16).withLearningRate(1e30f).withWarmupSteps(0)
                 .withSeed(seed).withLogEverySteps(0).withCheckpointEverySteps(1);
         Path run = tmp.resolve("run");
         String message;

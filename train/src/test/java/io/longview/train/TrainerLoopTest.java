@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import io.longview.core.checkpoint.Checkpoint;
 import io.longview.core.checkpoint.CheckpointReader;
 import io.longview.core.testing.Seeds;
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The trainer's loop: exact resume, the non-finite-loss stop, evaluation with early stopping, progress, the time-window mask. */
 class TrainerLoopTest {
-    static final ModelConfig SMALL = ModelConfig.DEFAULT.withMlp(List.of(32, 16));
+    static final ModelConfig SMALL = TestConfigs.mlp(32, 16);
 
     @TempDir
     Path tmp;
@@ -30,7 +31,7 @@ class TrainerLoopTest {
         long seed = Seeds.seed(21);
         Path file = SmallLogs.random(seed, 4, 10, 200).build(tmp.resolve("ex"));
         int n = 4;
-        TrainerConfig tc = TrainerConfig.defaults(3).withBatchSize(32).withEpochs(2).withLearningRate(3e-3f)
+        TrainerConfig tc = TrainerConfig.defaults().withBatchSize(32).withEpochs(2).withLearningRate(3e-3f)
                 .withWarmupSteps(2).withSeed(seed).withTimeWindowMask(true).withLogEverySteps(0);
         Path run = tmp.resolve("run");
         try (TransActModel straight = new TransActModel(SMALL, seed);
@@ -61,7 +62,7 @@ class TrainerLoopTest {
     void nonFiniteLossStopsWithTheStepThePartsAndTheRate() {
         long seed = Seeds.seed(22);
         Path file = SmallLogs.random(seed, 4, 10, 200).build(tmp.resolve("ex"));
-        TrainerConfig tc = TrainerConfig.defaults(3).withBatchSize(16).withLearningRate(1e30f).withWarmupSteps(0)
+        TrainerConfig tc = TrainerConfig.defaults().withBatchSize(16).withLearningRate(1e30f).withWarmupSteps(0)
                 .withSeed(seed).withLogEverySteps(0);
         try (TransActModel model = new TransActModel(SMALL, seed)) {
             assertThatThrownBy(() -> new Trainer(model, tc).train(file))
@@ -77,7 +78,7 @@ class TrainerLoopTest {
         Path file = SmallLogs.random(seed, 4, 10, 200).build(tmp.resolve("ex"));
         Path run = tmp.resolve("run");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        TrainerConfig tc = TrainerConfig.defaults(3).withBatchSize(32).withEpochs(3).withLearningRate(3e-3f)
+        TrainerConfig tc = TrainerConfig.defaults().withBatchSize(32).withEpochs(3).withLearningRate(3e-3f)
                 .withWarmupSteps(2).withSeed(seed).withLogEverySteps(2).withEvalEverySteps(3)
                 .withEarlyStopping(null, 1);
         try (TransActModel model = new TransActModel(SMALL, seed)) {

@@ -1,5 +1,6 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
 import io.longview.core.model.DenseFeatures;
 import io.longview.core.select.SequencePart;
 import io.longview.core.testing.Seeds;
@@ -24,7 +25,7 @@ class TrainerTest {
         long seed = Seeds.seed(5);
         Path file = SmallLogs.random(seed, 4, 12, 200).build(tmp.resolve("ex"));
         ModelConfig all = ModelConfig.DEFAULT;
-        ModelConfig rtOnly = all.withSequence(true, EnumSet.of(SequencePart.REALTIME));
+        ModelConfig rtOnly = TestConfigs.parts(all, EnumSet.of(SequencePart.REALTIME));
         try (ExampleReader reader = ExampleReader.open(file)) {
             float scale = reader.header().quantizerClip() / 127f;
             ExampleBatcher batcher = new ExampleBatcher(all, reader.header());
@@ -75,8 +76,8 @@ class TrainerTest {
     void smokeTrainingIsSeededAndLearns() {
         long seed = Seeds.seed(9);
         Path file = SmallLogs.random(seed, 8, 15, 300).build(tmp.resolve("ex"));
-        ModelConfig config = ModelConfig.DEFAULT.withMlp(List.of(32, 16));
-        TrainerConfig tc = TrainerConfig.defaults(3).withBatchSize(32).withEpochs(3).withLearningRate(3e-3f)
+        ModelConfig config = TestConfigs.mlp(32, 16);
+        TrainerConfig tc = TrainerConfig.defaults().withBatchSize(32).withEpochs(3).withLearningRate(3e-3f)
                 .withWarmupSteps(5).withSeed(seed);
         TrainingReport first;
         TrainingReport second;
@@ -98,7 +99,7 @@ class TrainerTest {
 
     @Test
     void inBatchNegativesComeFromOtherUsers() {
-        ModelConfig c = ModelConfig.DEFAULT.withSequenceLength(4);
+        ModelConfig c = TestConfigs.seq(ModelConfig.DEFAULT, 4);
         Batch b = Batch.allocate(c, 3, 5);
         b.userIds()[0] = 7;
         b.userIds()[1] = 7;

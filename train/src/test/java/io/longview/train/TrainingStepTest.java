@@ -1,5 +1,7 @@
 package io.longview.train;
 
+import io.longview.core.checkpoint.ModelConfig;
+import io.longview.core.checkpoint.NalNegatives;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -20,7 +22,7 @@ class TrainingStepTest {
 
     static Batch randomBatch(ModelConfig config, int size, SplittableRandom rng) {
         Batch b = Batch.allocate(config, size, 4);
-        int t = config.seqLen();
+        int t = config.seqLength();
         int e = config.dEmb();
         for (int row = 0; row < size; row++) {
             int n = rng.nextInt(t + 1);
@@ -53,16 +55,15 @@ class TrainingStepTest {
     @Test
     void memorizesATinyBatch() {
         long seed = Seeds.seed(42);
-        ModelConfig config = ModelConfig.DEFAULT.withSequenceLength(24).withMlp(List.of(32, 16));
+        ModelConfig config = TestConfigs.nal(TestConfigs.seq(TestConfigs.mlp(32, 16), 24), 0.01, NalNegatives.IMPRESSIONS, 4);
         Batch batch = randomBatch(config, 8, Seeds.random(seed));
-        LossConfig loss = new LossConfig(List.of(1.0, 1.0, 1.0), 0.01, NalMode.IMPRESSIONS, 4);
         try (TransActModel model = new TransActModel(config, seed)) {
             Optimizer adamW = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(3e-3f)).optWeightDecays(0f).build();
             int arraysBefore = -1;
             float first = Float.NaN;
             float last = Float.NaN;
             for (int s = 0; s < 200; s++) {
-                float l = step(model, batch, loss, adamW, s == 0);
+                float l = step(model, batch, adamW, s == 0);
                 if (s == 0) {
                     first = l;
                 }
@@ -81,13 +82,13 @@ class TrainingStepTest {
 
     @Test
     void noSequenceRankerHasOnlyRankerParameters() {
-        ModelConfig config = ModelConfig.DEFAULT.withSequence(false, java.util.Set.of()).withSequenceLength(8);
+        ModelConfig config = TestConfigs.noSequence(TestConfigs.seq(ModelConfig.DEFAULT, 8));
         Batch batch = randomBatch(config, 4, Seeds.random(3));
         try (TransActModel model = new TransActModel(config, 3)) {
             assertThat(model.parameters().keySet()).noneMatch(n -> n.startsWith("E_") || n.startsWith("layers.") || n.equals("P"));
             assertThat(model.parameters().get("cross.0.W").getShape().get(0)).isEqualTo(32 + 5);
             Optimizer adamW = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-3f)).build();
-            float l = step(model, batch, LossConfig.defaults(3), adamW, true);
+            float l = step(model, batch, adamW, true);
             assertThat(l).isFinite().isPositive();
             try (NDManager s = model.manager().newSubManager()) {
                 assertThat(model.forward(s, batch).encoderOutput()).isNull();
@@ -97,11 +98,10 @@ class TrainingStepTest {
 
     @Test
     void inBatchNegativesTrainThroughTheTrainer() {
-        ModelConfig config = ModelConfig.DEFAULT.withSequenceLength(16).withMlp(List.of(16));
+        ModelConfig config = TestConfigs.nal(TestConfigs.seq(TestConfigs.mlp(16), 16), 1.0, NalNegatives.IN_BATCH, 4);
         Batch batch = randomBatch(config, 6, Seeds.random(4));
-        LossConfig loss = new LossConfig(List.of(1.0, 1.0, 1.0), 1.0, NalMode.IN_BATCH, 4);
         try (TransActModel model = new TransActModel(config, 4)) {
-            Trainer trainer = new Trainer(model, TrainerConfig.defaults(3).withLoss(loss));
+            Trainer trainer = new Trainer(model, TrainerConfig.defaults());
             Optimizer adamW = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-3f)).build();
             float before = model.parameterValues("P")[0];
             assertThat(trainer.step(batch, adamW)).isFinite().isPositive();
@@ -110,12 +110,12 @@ class TrainingStepTest {
         }
     }
 
-    static float step(TransActModel model, Batch batch, LossConfig loss, Optimizer opt, boolean checkGradients) {
+    static float step(TransActModel model, Batch batch, Optimizer opt, boolean checkGradients) {
         float value;
         try (NDManager step = model.manager().newSubManager();
              GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
             ForwardOutput out = model.forward(step, batch);
-            NDArray l = Losses.total(step, model, out, batch, loss);
+            NDArray l = Losses.total(step, model, out, batch);
             gc.backward(l);
             value = l.getFloat();
         }

@@ -145,6 +145,27 @@ public record ModelConfig(int dEmb, int dModel, int dFf, int layers, int seqLeng
         return mlp.isEmpty() ? rankerInputDim() : mlp.getLast();
     }
 
+    /**
+     * Whether the model reads tokens of {@code part}: a sequence model whose selection gives the part a budget (the
+     * trainer drops the tokens of the other parts from the examples, so that serving and training see the same).
+     */
+    public boolean reads(io.longview.core.select.SequencePart part) {
+        return sequence && selection.parts().contains(part);
+    }
+
+    /**
+     * This configuration for examples selected with {@code data} (their file's selection): {@code data}'s budgets for
+     * the parts this model reads, 0 for the others — what serving must select to give the model what training gave.
+     */
+    public ModelConfig withDataSelection(SelectionConfig data) {
+        return toBuilder().selection(data.keeping(selection.parts())).build();
+    }
+
+    /** Whether the Next Action Loss contributes to training: a sequence model with a positive NAL weight. */
+    public boolean trainsNextAction() {
+        return sequence && nal.enabled();
+    }
+
     /** The index of a head by name, or -1. */
     public int headIndex(String head) {
         return heads.indexOf(head);

@@ -1,6 +1,8 @@
 package io.longview.core.select;
 
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The budgets of candidate-anchored selection (DESIGN §2):
@@ -32,6 +34,28 @@ public record SelectionConfig(int kLifelong, int recent, int kRealtime, int kImp
     /** |S_all| at most: the model's sequence length and the number of position embeddings. */
     public int maxLength() {
         return kLifelong + recent + kRealtime + kImpressions;
+    }
+
+    /** The parts with a positive budget: the parts a model trained on this selection reads. */
+    public Set<SequencePart> parts() {
+        EnumSet<SequencePart> parts = EnumSet.noneOf(SequencePart.class);
+        if (kLifelong > 0) {
+            parts.add(SequencePart.LIFELONG);
+        }
+        if (recent > 0 || kRealtime > 0) {
+            parts.add(SequencePart.REALTIME);
+        }
+        if (kImpressions > 0) {
+            parts.add(SequencePart.IMPRESSIONS);
+        }
+        return parts;
+    }
+
+    /** This selection with the budgets of the parts not in {@code keep} set to 0 (the lifelong rule unchanged). */
+    public SelectionConfig keeping(Set<SequencePart> keep) {
+        return new SelectionConfig(keep.contains(SequencePart.LIFELONG) ? kLifelong : 0,
+                keep.contains(SequencePart.REALTIME) ? recent : 0, keep.contains(SequencePart.REALTIME) ? kRealtime : 0,
+                keep.contains(SequencePart.IMPRESSIONS) ? kImpressions : 0, lifelongRule);
     }
 
     /** A readable one-line form, e.g. {@code ll=96(nearest) rt=32+32 imp=32}. */

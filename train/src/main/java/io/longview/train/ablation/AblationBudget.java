@@ -34,8 +34,8 @@ public record AblationBudget(TrainerConfig trainer, int maxSteps, int maxTrainEx
     }
 
     /** The trainer defaults ({@link TrainerConfig#defaults}), no caps, evaluation after each epoch. */
-    public static AblationBudget defaults(int heads) {
-        return new AblationBudget(TrainerConfig.defaults(heads), 0, 0, 0, 512);
+    public static AblationBudget defaults() {
+        return new AblationBudget(TrainerConfig.defaults(), 0, 0, 0, 512);
     }
 
     public AblationBudget withTrainer(TrainerConfig v) {

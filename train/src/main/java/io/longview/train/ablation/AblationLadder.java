@@ -1,10 +1,11 @@
 package io.longview.train.ablation;
 
+import io.longview.core.checkpoint.ModelConfig;
+import io.longview.core.checkpoint.NalConfig;
+import io.longview.core.checkpoint.NalNegatives;
+import io.longview.core.select.SelectionConfig;
 import io.longview.core.select.SelectionRule;
 import io.longview.core.select.SequencePart;
-import io.longview.train.LossConfig;
-import io.longview.train.ModelConfig;
-import io.longview.train.NalMode;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -17,7 +18,7 @@ import java.util.Set;
  * <table>
  *   <caption>rows</caption>
  *   <tr><th>name</th><th>sequence parts</th><th>NAL</th><th>S_LL selection</th></tr>
- *   <tr><td>{@code no-sequence}</td><td>none ({@code useSequence false})</td><td>off</td><td>nearest (unused)</td></tr>
+ *   <tr><td>{@code no-sequence}</td><td>none ({@code sequence false})</td><td>off</td><td>nearest (unused)</td></tr>
  *   <tr><td>{@code rt-only}</td><td>RT (TransAct V1 shape)</td><td>off</td><td>nearest (unused)</td></tr>
  *   <tr><td>{@code rt-nal-inbatch}</td><td>RT</td><td>in-batch</td><td>nearest (unused)</td></tr>
  *   <tr><td>{@code rt-nal-imp}</td><td>RT</td><td>impressions</td><td>nearest (unused)</td></tr>
@@ -27,7 +28,7 @@ import java.util.Set;
  * </table>
  *
  * <p>Choices the design leaves open: the V2 row keeps every part of S_all (DESIGN §2 selects S_imp tokens too); the
- * RT rows drop LL and imp tokens at batch time ({@link ModelConfig#parts}), so they read the same nearest-neighbour
+ * RT rows give LL and imp a budget of 0 and drop their tokens at batch time ({@link ModelConfig#reads}), so they read the same nearest-neighbour
  * example files as V2. The random/most-recent rows differ from V2 only in the example files (built with that
  * {@link SelectionRule}, same budgets).
  */
@@ -48,23 +49,33 @@ public final class AblationLadder {
         return rows(ModelConfig.DEFAULT);
     }
 
-    /** The seven rows of DESIGN §5 on {@code base} (its sizes and heads; sequence settings are the row's). */
+    /**
+     * The seven rows of DESIGN §5 on {@code base}: its sizes, heads, head weights, and the NAL weight and number of
+     * negatives of its {@link NalConfig} when the row trains the loss; the sequence parts and the NAL source are the
+     * row's.
+     */
     public static List<AblationRow> rows(ModelConfig base) {
         Set<SequencePart> all = EnumSet.allOf(SequencePart.class);
         Set<SequencePart> rt = EnumSet.of(SequencePart.REALTIME);
-        int h = base.heads().size();
-        LossConfig off = loss(h, NalMode.OFF);
-        LossConfig inBatch = loss(h, NalMode.IN_BATCH);
-        LossConfig imp = loss(h, NalMode.IMPRESSIONS);
+        NalConfig nal = base.nal().enabled() ? base.nal() : NalConfig.DEFAULT;
+        NalConfig inBatch = new NalConfig(nal.weight(), NalNegatives.IN_BATCH, nal.maxNegatives());
+        NalConfig imp = new NalConfig(nal.weight(), NalNegatives.IMPRESSIONS, nal.maxNegatives());
         List<AblationRow> rows = new ArrayList<>();
-        rows.add(new AblationRow(NO_SEQUENCE, "no-sequence", base.withSequence(false, all), off, SelectionRule.NEAREST));
-        rows.add(new AblationRow(RT_ONLY, "RT only (V1 shape)", base.withSequence(true, rt), off, SelectionRule.NEAREST));
-        rows.add(new AblationRow(RT_NAL_IN_BATCH, "RT + NAL (in-batch)", base.withSequence(true, rt), inBatch, SelectionRule.NEAREST));
-        rows.add(new AblationRow(RT_NAL_IMPRESSIONS, "RT + NAL (impressions)", base.withSequence(true, rt), imp, SelectionRule.NEAREST));
-        rows.add(new AblationRow(V2, "RT + LL + NAL (impressions) = V2", base.withSequence(true, all), imp, SelectionRule.NEAREST));
-        rows.add(new AblationRow(LL_RANDOM, "LL random selection", base.withSequence(true, all), imp, SelectionRule.RANDOM));
-        rows.add(new AblationRow(LL_MOST_RECENT, "LL most-recent selection", base.withSequence(true, all), imp, SelectionRule.MOST_RECENT));
+        rows.add(row(NO_SEQUENCE, "no-sequence", base, false, all, NalConfig.OFF, SelectionRule.NEAREST));
+        rows.add(row(RT_ONLY, "RT only (V1 shape)", base, true, rt, NalConfig.OFF, SelectionRule.NEAREST));
+        rows.add(row(RT_NAL_IN_BATCH, "RT + NAL (in-batch)", base, true, rt, inBatch, SelectionRule.NEAREST));
+        rows.add(row(RT_NAL_IMPRESSIONS, "RT + NAL (impressions)", base, true, rt, imp, SelectionRule.NEAREST));
+        rows.add(row(V2, "RT + LL + NAL (impressions) = V2", base, true, all, imp, SelectionRule.NEAREST));
+        rows.add(row(LL_RANDOM, "LL random selection", base, true, all, imp, SelectionRule.RANDOM));
+        rows.add(row(LL_MOST_RECENT, "LL most-recent selection", base, true, all, imp, SelectionRule.MOST_RECENT));
         return List.copyOf(rows);
+    }
+
+    private static AblationRow row(String name, String label, ModelConfig base, boolean sequence, Set<SequencePart> parts,
+                                   NalConfig nal, SelectionRule rule) {
+        SelectionConfig s = base.selection().keeping(parts);
+        SelectionConfig withRule = new SelectionConfig(s.kLifelong(), s.recent(), s.kRealtime(), s.kImpressions(), rule);
+        return new AblationRow(name, label, base.toBuilder().sequence(sequence).selection(withRule).nal(nal).build(), rule);
     }
 
     /** The rows of {@link #rows(ModelConfig)} with these names, in ladder order. */
@@ -80,10 +91,5 @@ public final class AblationLadder {
             throw new IllegalArgumentException("unknown ablation row in " + wanted + "; rows are " + rows(base).stream().map(AblationRow::name).toList());
         }
         return List.copyOf(out);
-    }
-
-    private static LossConfig loss(int heads, NalMode mode) {
-        LossConfig d = LossConfig.defaults(heads);
-        return new LossConfig(d.headWeights(), mode == NalMode.OFF ? 0 : d.nalWeight(), mode, d.maxNegatives());
     }
 }

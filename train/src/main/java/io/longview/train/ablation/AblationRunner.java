@@ -96,18 +96,7 @@ public final class AblationRunner {
                 throw new IllegalArgumentException("row " + r.name() + " appears twice");
             }
         }
-        try {
-            Files.createDirectories(runDir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        Map<SelectionRule, Path> dirs = new EnumMap<>(SelectionRule.class);
-        for (AblationRow r : rows) {
-            dirs.computeIfAbsent(r.selectionRule(), rule -> data.examplesFor(rule, runDir, progress));
-        }
-        for (Path dir : dirs.values()) {
-            checkLearnable(dir, heads);
-        }
+        Map<SelectionRule, Path> dirs = examples(data, runDir, rows);
         String snapshot;
         try (ExampleReader reader = ExampleReader.open(dirs.values().iterator().next().resolve("train.lvx"))) {
             snapshot = reader.header().snapshotId();
@@ -142,10 +131,61 @@ public final class AblationRunner {
         settings.add("rows: " + rows.stream().map(AblationRow::name).toList());
         AblationRow first = rows.get(0);
         settings.add(String.format(Locale.ROOT, "model: d_emb %d, d_model %d, d_ff %d, layers %d, T %d, mlp %s, cross %d, heads %s",
-                first.model().dEmb(), first.model().dModel(), first.model().dFf(), first.model().layers(), first.model().seqLen(),
+                first.model().dEmb(), first.model().dModel(), first.model().dFf(), first.model().layers(), first.model().seqLength(),
                 first.model().mlp(), first.model().crossLayers(), heads));
         dirs.forEach((rule, dir) -> settings.add("examples " + rule + ": " + dir));
         return new AblationResult(seed, snapshot, codeVersion, settings, heads, baseline, withLift);
+    }
+
+    /**
+     * The ladder once per seed, on the same examples: the example sets are built (or found) once, in {@code runDir},
+     * and seed {@code s} trains into {@code runDir/seed-<s>} ({@link #run} with that folder). One seed is exactly
+     * {@link #run} into {@code runDir} itself.
+     *
+     * @return one result per seed, in the given order
+     * @throws IllegalArgumentException when seeds is empty or repeats a seed, or as {@link #run}
+     */
+    public List<AblationResult> runSeeds(AblationData data, Path runDir, List<AblationRow> rows, List<Long> seeds,
+                                         AblationBudget budget) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("no ablation rows");
+        }
+        if (seeds.isEmpty() || seeds.stream().distinct().count() != seeds.size()) {
+            throw new IllegalArgumentException("seeds must be distinct and at least one, got " + seeds);
+        }
+        if (seeds.size() == 1) {
+            return List.of(run(data, runDir, rows, seeds.get(0), budget));
+        }
+        AblationData built = AblationData.ofExamples(examples(data, runDir, rows));
+        List<AblationResult> results = new ArrayList<>();
+        for (int i = 0; i < seeds.size(); i++) {
+            long seed = seeds.get(i);
+            progress.printf(Locale.ROOT, "[ablation] seed %d (%d of %d)%n", seed, i + 1, seeds.size());
+            results.add(run(built, seedDir(runDir, seed), rows, seed, budget));
+        }
+        return results;
+    }
+
+    /** Where {@link #runSeeds} puts the run of one seed when there are several. */
+    public static Path seedDir(Path runDir, long seed) {
+        return runDir.resolve("seed-" + seed);
+    }
+
+    /** The example directory of every rule the rows need (built into {@code runDir} when absent), each checked. */
+    private Map<SelectionRule, Path> examples(AblationData data, Path runDir, List<AblationRow> rows) {
+        try {
+            Files.createDirectories(runDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Map<SelectionRule, Path> dirs = new EnumMap<>(SelectionRule.class);
+        for (AblationRow r : rows) {
+            dirs.computeIfAbsent(r.selectionRule(), rule -> data.examplesFor(rule, runDir, progress));
+        }
+        for (Path dir : dirs.values()) {
+            checkLearnable(dir, rows.get(0).model().heads());
+        }
+        return dirs;
     }
 
     /**
@@ -194,18 +234,23 @@ public final class AblationRunner {
                 total += rec.candidateCount();
             }
         }
-        TrainerConfig tc = budget.trainer().withSeed(seed).withLoss(row.loss()).withMaxSteps(budget.maxSteps())
+        TrainerConfig tc = budget.trainer().withSeed(seed).withMaxSteps(budget.maxSteps())
                 .withEvalEverySteps(budget.evalEverySteps());
         Path evalFile = examplesDir.resolve("eval.lvx");
         List<AblationResult.EvalPoint> history = new ArrayList<>();
         Map<String, HeadMetrics> last;
         Map<String, Double> blended = new LinkedHashMap<>();
         TrainingReport report;
-        // examples built with item features widen the dense input by their count (the checkpoint records their names)
-        int itemDim = io.longview.examples.ItemFeatureFile.namesBeside(examplesDir).size();
-        row = new AblationRow(row.name(), row.label(), row.model().withDenseDim(row.model().denseDim() + itemDim), row.loss(),
-                row.selectionRule());
-        try (TransActModel model = new TransActModel(row.model(), seed)) {
+        // the row's parts and loss, the example file's budgets for those parts; examples built with item features
+        // widen the dense input by them (the checkpoint's dense feature names record them, so serving computes them)
+        var modelConfig = row.model().withDataSelection(ExampleReader.summary(examplesDir.resolve("train.lvx")).header().selection());
+        List<String> itemNames = io.longview.examples.ItemFeatureFile.namesBeside(examplesDir);
+        if (!itemNames.isEmpty()) {
+            List<String> dense = new ArrayList<>(modelConfig.denseFeatures());
+            dense.addAll(itemNames);
+            modelConfig = modelConfig.toBuilder().denseFeatures(dense).build();
+        }
+        try (TransActModel model = new TransActModel(modelConfig, seed)) {
             Trainer trainer = new Trainer(model, tc).withLog(trainLog).withCodeVersion(codeVersion)
                     .withEvalFraction(budget.evalFraction());
             report = records == null ? trainer.train(examplesDir.resolve("train.lvx"), evalFile, rowDir)

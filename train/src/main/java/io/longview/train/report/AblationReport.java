@@ -139,6 +139,226 @@ public final class AblationReport {
     }
 
     /**
+     * The reports of one ladder run with several seeds ({@link io.longview.train.ablation.AblationRunner#runSeeds}):
+     * each seed's own reports go into {@code seedDirs}, and {@code runDir} gets the combined {@code report.md} and
+     * {@code report.html}, whose table gives every metric as mean ± sample standard deviation over the seeds; the
+     * combined table is printed to {@code out}. One result is {@link #write(AblationResult, Path, PrintStream)}.
+     *
+     * @throws IllegalArgumentException when the results do not have the same rows and heads
+     */
+    public static void write(List<AblationResult> results, List<Path> seedDirs, Path runDir, PrintStream out) {
+        if (results.size() == 1) {
+            write(results.get(0), runDir, out);
+            return;
+        }
+        checkSameLadder(results);
+        PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+        for (int i = 0; i < results.size(); i++) {
+            write(results.get(i), seedDirs.get(i), quiet);
+        }
+        try {
+            Files.createDirectories(runDir);
+            Files.writeString(runDir.resolve(MARKDOWN), markdown(results, seedDirs, runDir), StandardCharsets.UTF_8);
+            Files.writeString(runDir.resolve(HTML), html(results, seedDirs, runDir), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.print(markdownTable(results));
+        out.println("reports: " + runDir.resolve(MARKDOWN) + ", " + runDir.resolve(HTML));
+    }
+
+    /**
+     * The Markdown table over seeds: the header of the one-seed table and, per row, each metric as
+     * {@code mean ± std} over the seeds where it is defined (sample standard deviation; {@code (k of n seeds)} when
+     * some seed left it undefined; {@code n/a (reason)} when none defined it).
+     */
+    public static String markdownTable(List<AblationResult> results) {
+        if (results.size() == 1) {
+            return markdownTable(results.get(0));
+        }
+        checkSameLadder(results);
+        StringBuilder sb = new StringBuilder();
+        List<String> header = header(results.get(0));
+        sb.append("| ").append(String.join(" | ", header)).append(" |\n");
+        sb.append("|").append("---|".repeat(header.size())).append('\n');
+        for (List<String> cells : seedCells(results)) {
+            sb.append("| ").append(String.join(" | ", cells)).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    static String markdown(List<AblationResult> results, List<Path> seedDirs, Path runDir) {
+        AblationResult first = results.get(0);
+        StringBuilder sb = new StringBuilder("# Ablation ladder, ").append(results.size()).append(" seeds\n\n");
+        sb.append("Every cell: mean ± sample standard deviation over the seeds ").append(seedList(results))
+                .append(" (each seed: initial weights and example order; the same examples for every seed and row). ")
+                .append("Lifts: HIT@3 relative to ")
+                .append(first.baselineRow() == null ? "no baseline (no-sequence row not run)" : "`" + first.baselineRow() + "`")
+                .append(", per seed, then averaged. `HIT@3 (blend)`: each request ranked by click + 2·save − 3·hide; lower is ")
+                .append("better for hide.\n\n");
+        sb.append(markdownTable(results)).append('\n');
+        sb.append("## Rows\n\n");
+        for (int r = 0; r < first.rows().size(); r++) {
+            int row = r;
+            double[] eps = results.stream().mapToDouble(x -> x.rows().get(row).examplesPerSecond()).toArray();
+            double[] secs = results.stream().mapToDouble(x -> x.rows().get(row).seconds()).toArray();
+            AblationResult.RowResult one = first.rows().get(r);
+            sb.append(String.format(Locale.ROOT, "- `%s`: %s; selection %s; %,d train examples; %s training examples/s; %s s per seed%n",
+                    one.name(), one.label(), one.selectionRule(), one.trainExamples(), meanStd(eps, "%,.0f", "n/a"),
+                    meanStd(secs, "%.1f", "n/a")));
+        }
+        sb.append("\n## Seeds\n\n");
+        for (int i = 0; i < results.size(); i++) {
+            sb.append("- seed ").append(results.get(i).seed()).append(": ").append(relative(runDir, seedDirs.get(i).resolve(MARKDOWN)))
+                    .append('\n');
+        }
+        sb.append("\n## Settings\n\n");
+        for (String s : first.settings()) {
+            sb.append("- ").append(s).append('\n');
+        }
+        sb.append("\n## Provenance\n\n");
+        sb.append("- dataset snapshot: ").append(first.snapshotId()).append('\n');
+        sb.append("- seeds: ").append(seedList(results)).append('\n');
+        sb.append("- code version: ").append(first.codeVersion()).append('\n');
+        sb.append("- heads: ").append(String.join(", ", first.heads())).append('\n');
+        return sb.toString();
+    }
+
+    static String html(List<AblationResult> results, List<Path> seedDirs, Path runDir) {
+        AblationResult first = results.get(0);
+        StringBuilder sb = new StringBuilder();
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>Ablation ladder</title>\n<style>\n")
+                .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse}")
+                .append("td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}")
+                .append("th{background:#eee}.plots{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0}figcaption{font-size:90%}\n")
+                .append("</style>\n</head>\n<body>\n<h1>Ablation ladder, ").append(results.size()).append(" seeds</h1>\n");
+        sb.append("<p>Every cell: mean ± sample standard deviation over the seeds ").append(esc(seedList(results)))
+                .append(". HIT@3 lift relative to ")
+                .append(esc(first.baselineRow() == null ? "no baseline (no-sequence row not run)" : first.baselineRow()))
+                .append(".</p>\n<table>\n<thead><tr>");
+        for (String h : header(first)) {
+            sb.append("<th>").append(esc(h)).append("</th>");
+        }
+        sb.append("</tr></thead>\n<tbody>\n");
+        for (List<String> cells : seedCells(results)) {
+            sb.append("<tr>");
+            for (String c : cells) {
+                sb.append("<td>").append(esc(c)).append("</td>");
+            }
+            sb.append("</tr>\n");
+        }
+        sb.append("</tbody>\n</table>\n<h2>Training loss, one line per seed</h2>\n<div class=\"plots\">\n");
+        for (int r = 0; r < first.rows().size(); r++) {
+            List<String> names = new ArrayList<>();
+            List<double[]> series = new ArrayList<>();
+            for (AblationResult res : results) {
+                names.add("seed " + res.seed());
+                series.addAll(bucketMeans(res.rows().get(r).stepLoss(), MAX_PLOT_POINTS));
+            }
+            sb.append(figure(first.rows().get(r).name() + ": training loss", svg("step", "loss", names, series)));
+        }
+        sb.append("</div>\n<h2>Seeds</h2>\n<ul>\n");
+        for (int i = 0; i < results.size(); i++) {
+            String link = relative(runDir, seedDirs.get(i).resolve(HTML));
+            sb.append("<li>seed ").append(results.get(i).seed()).append(": <a href=\"").append(esc(link)).append("\">")
+                    .append(esc(link)).append("</a></li>\n");
+        }
+        sb.append("</ul>\n<h2>Settings</h2>\n<ul>\n");
+        for (String s : first.settings()) {
+            sb.append("<li>").append(esc(s)).append("</li>\n");
+        }
+        sb.append("</ul>\n</body>\n</html>\n");
+        return sb.toString();
+    }
+
+    /** Per row, the cells of {@link #header} as mean ± std over the results (same rows and heads in each). */
+    private static List<List<String>> seedCells(List<AblationResult> results) {
+        AblationResult first = results.get(0);
+        String noBaseline = "n/a (" + (first.baselineRow() == null ? "no-sequence row not run" : "baseline HIT@3 undefined or 0") + ")";
+        List<List<String>> out = new ArrayList<>();
+        for (int r = 0; r < first.rows().size(); r++) {
+            int row = r;
+            AblationResult.RowResult one = first.rows().get(r);
+            List<String> c = new ArrayList<>(List.of(one.name(), one.selectionRule().toLowerCase(Locale.ROOT)));
+            for (String head : first.heads()) {
+                c.add(meanStd(values(results, row, x -> metric(x, head, HeadMetrics::auc)), "%.4f", "n/a (undefined in every seed)"));
+                c.add(meanStd(values(results, row, x -> metric(x, head, HeadMetrics::gauc)), "%.4f", "n/a (undefined in every seed)"));
+                c.add(meanStd(values(results, row, x -> metric(x, head, HeadMetrics::hitAt3)), "%.4f", "n/a (undefined in every seed)"));
+                c.add(meanStd(values(results, row, x -> 100 * x.hitAt3Lift().getOrDefault(head, Double.NaN)), "%+.2f%%", noBaseline));
+            }
+            for (String head : first.heads()) {
+                c.add(meanStd(values(results, row, x -> x.blendedHitAt3().getOrDefault(head, Double.NaN)), "%.4f",
+                        "n/a (no request with a positive)"));
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    private static double metric(AblationResult.RowResult row, String head, java.util.function.ToDoubleFunction<HeadMetrics> f) {
+        HeadMetrics m = row.metrics().get(head);
+        return m == null ? Double.NaN : f.applyAsDouble(m);
+    }
+
+    private static double[] values(List<AblationResult> results, int row,
+                                   java.util.function.ToDoubleFunction<AblationResult.RowResult> f) {
+        return results.stream().mapToDouble(x -> f.applyAsDouble(x.rows().get(row))).toArray();
+    }
+
+    /**
+     * {@code mean ± std} of the finite values in {@code format} (sample standard deviation, n − 1), with
+     * {@code (k of n seeds)} when only k of them are finite, the mean alone when one is, {@code undefined} when none.
+     */
+    static String meanStd(double[] values, String format, String undefined) {
+        int k = 0;
+        double sum = 0;
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                sum += v;
+                k++;
+            }
+        }
+        if (k == 0) {
+            return undefined;
+        }
+        double mean = sum / k;
+        String text = String.format(Locale.ROOT, format, mean);
+        if (k > 1) {
+            double ss = 0;
+            for (double v : values) {
+                if (Double.isFinite(v)) {
+                    ss += (v - mean) * (v - mean);
+                }
+            }
+            String sd = String.format(Locale.ROOT, format, Math.sqrt(ss / (k - 1))).replace("+", "");
+            text += " ± " + sd;
+        }
+        return k < values.length ? text + " (" + k + " of " + values.length + " seeds)" : text;
+    }
+
+    private static void checkSameLadder(List<AblationResult> results) {
+        AblationResult first = results.get(0);
+        for (AblationResult r : results) {
+            if (!r.heads().equals(first.heads()) || !r.rows().stream().map(AblationResult.RowResult::name).toList()
+                    .equals(first.rows().stream().map(AblationResult.RowResult::name).toList())) {
+                throw new IllegalArgumentException("seed " + r.seed() + " ran other rows or heads than seed " + first.seed());
+            }
+        }
+    }
+
+    private static String seedList(List<AblationResult> results) {
+        return String.join(", ", results.stream().map(r -> Long.toString(r.seed())).toList());
+    }
+
+    private static String relative(Path from, Path to) {
+        try {
+            return from.toAbsolutePath().normalize().relativize(to.toAbsolutePath().normalize()).toString();
+        } catch (IllegalArgumentException e) {
+            return to.toString();
+        }
+    }
+
+    /**
      * Steps {@code 1..n} and their losses, or, beyond {@code max} points, the means of {@code max} equal buckets of
      * steps at each bucket's middle step (non-finite losses are left out of a mean; an all-non-finite bucket is NaN).
      */

@@ -10,8 +10,9 @@ import io.longview.data.io.EventLogWriter;
 import io.longview.data.io.EventSources;
 import io.longview.data.io.ItemFileWriter;
 import io.longview.examples.ExampleBuilderConfig;
-import io.longview.train.ModelConfig;
-import io.longview.train.NalMode;
+import io.longview.core.checkpoint.ModelConfig;
+import io.longview.core.checkpoint.NalNegatives;
+import io.longview.train.TestConfigs;
 import io.longview.train.TrainerConfig;
 import io.longview.train.report.AblationReport;
 import org.junit.jupiter.api.Test;
@@ -37,16 +38,17 @@ class AblationRunnerTest {
         List<AblationRow> rows = AblationLadder.rows();
         assertThat(rows).extracting(AblationRow::name).containsExactly("no-sequence", "rt-only", "rt-nal-inbatch", "rt-nal-imp",
                 "v2", "ll-random", "ll-most-recent");
-        assertThat(rows.get(0).model().useSequence()).isFalse();
-        assertThat(rows.get(0).loss().nalMode()).isEqualTo(NalMode.OFF);
-        assertThat(rows.get(1).model().parts()).containsExactly(SequencePart.REALTIME);
-        assertThat(rows.get(1).loss().nalMode()).isEqualTo(NalMode.OFF);
-        assertThat(rows.get(2).loss().nalMode()).isEqualTo(NalMode.IN_BATCH);
-        assertThat(rows.get(3).loss().nalMode()).isEqualTo(NalMode.IMPRESSIONS);
-        assertThat(rows.get(4).model().parts()).isEqualTo(EnumSet.allOf(SequencePart.class));
+        assertThat(rows.get(0).model().sequence()).isFalse();
+        assertThat(rows.get(0).model().trainsNextAction()).isFalse();
+        assertThat(rows.get(1).model().selection().parts()).containsExactly(SequencePart.REALTIME);
+        assertThat(rows.get(1).model().trainsNextAction()).isFalse();
+        assertThat(rows.get(2).model().nal().negatives()).isEqualTo(NalNegatives.IN_BATCH);
+        assertThat(rows.get(3).model().nal().negatives()).isEqualTo(NalNegatives.IMPRESSIONS);
+        assertThat(rows.subList(2, 7)).allSatisfy(r -> assertThat(r.model().trainsNextAction()).isTrue());
+        assertThat(rows.get(4).model().selection().parts()).isEqualTo(EnumSet.allOf(SequencePart.class));
         assertThat(rows).extracting(AblationRow::selectionRule).containsExactly(SelectionRule.NEAREST, SelectionRule.NEAREST,
                 SelectionRule.NEAREST, SelectionRule.NEAREST, SelectionRule.NEAREST, SelectionRule.RANDOM, SelectionRule.MOST_RECENT);
-        assertThat(rows.subList(4, 7)).allSatisfy(r -> assertThat(r.loss()).isEqualTo(rows.get(4).loss()));
+        assertThat(rows.subList(4, 7)).allSatisfy(r -> assertThat(r.model().nal()).isEqualTo(rows.get(4).model().nal()));
         assertThat(AblationLadder.select(ModelConfig.DEFAULT, "v2", "no-sequence")).extracting(AblationRow::name)
                 .containsExactly("no-sequence", "v2");
     }
@@ -59,10 +61,10 @@ class AblationRunnerTest {
         ExampleBuilderConfig builder = ExampleBuilderConfig.DEFAULT.withSplitTimeMs(log.splitTime(0.3)).withSnapshotId("tiny-" + seed)
                 .withSelection(new SelectionConfig(16, 8, 8, 8, SelectionRule.NEAREST));
         AblationData data = AblationData.ofEvents(() -> EventSources.of(log.events()), log.items(), builder);
-        ModelConfig base = ModelConfig.DEFAULT.withMlp(List.of(32, 16)).withSequenceLength(40);
+        ModelConfig base = TestConfigs.seq(TestConfigs.mlp(32, 16), 40);
         List<AblationRow> rows = AblationLadder.select(base, "no-sequence", "v2");
-        AblationBudget budget = AblationBudget.defaults(3)
-                .withTrainer(TrainerConfig.defaults(3).withBatchSize(16).withLearningRate(3e-3f).withWarmupSteps(2))
+        AblationBudget budget = AblationBudget.defaults()
+                .withTrainer(TrainerConfig.defaults().withBatchSize(16).withLearningRate(3e-3f).withWarmupSteps(2))
                 .withMaxSteps(4).withEvalEverySteps(2);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         Path run = tmp.resolve("run");
@@ -103,13 +105,12 @@ class AblationRunnerTest {
                 .withSelection(new SelectionConfig(16, 8, 8, 8, SelectionRule.NEAREST))
                 .withItemFeatures(io.longview.examples.ItemFeatures.STATS);
         AblationData data = AblationData.ofEvents(() -> EventSources.of(log.events()), log.items(), builder);
-        ModelConfig base = ModelConfig.DEFAULT.withMlp(List.of(32, 16)).withSequenceLength(40);
-        AblationBudget budget = AblationBudget.defaults(3)
-                .withTrainer(TrainerConfig.defaults(3).withBatchSize(16).withLearningRate(3e-3f).withWarmupSteps(2))
+        AblationBudget budget = AblationBudget.defaults()
+                .withTrainer(TrainerConfig.defaults().withBatchSize(16).withLearningRate(3e-3f).withWarmupSteps(2))
                 .withMaxSteps(3).withEvalEverySteps(0);
         Path run = tmp.resolve("run-stats");
         AblationResult r = new AblationRunner(new PrintStream(OutputStreamNull.INSTANCE, true, StandardCharsets.UTF_8), "test")
-                .run(data, run, AblationLadder.select(base, "no-sequence", "v2"), seed, budget);
+                .run(data, run, AblationLadder.select(TestConfigs.seq(TestConfigs.mlp(16), 40), "no-sequence", "v2"), seed, budget);
         assertThat(run.resolve("examples-nearest").resolve(io.longview.examples.ItemFeatureFile.FILE_NAME)).isRegularFile();
         for (AblationResult.RowResult row : r.rows()) {
             assertThat(row.stepLoss()).allSatisfy(l -> assertThat(l).isFinite());
@@ -121,6 +122,32 @@ class AblationRunnerTest {
                 assertThat(engine.needsItemFeatures()).isTrue();
             }
         }
+    }
+
+    @Test
+    void severalSeedsShareTheExamplesAndTrainIntoTheirOwnFolders() {
+        long seed = Seeds.seed(14);
+        SmallLogs.Log log = SmallLogs.random(seed, 6, 12, 200);
+        ExampleBuilderConfig builder = ExampleBuilderConfig.DEFAULT.withSplitTimeMs(log.splitTime(0.3))
+                .withSelection(new SelectionConfig(16, 8, 8, 8, SelectionRule.NEAREST));
+        AblationData data = AblationData.ofEvents(() -> EventSources.of(log.events()), log.items(), builder);
+        List<AblationRow> rows = AblationLadder.select(TestConfigs.seq(TestConfigs.mlp(16), 40), "no-sequence");
+        AblationBudget budget = AblationBudget.defaults()
+                .withTrainer(TrainerConfig.defaults().withBatchSize(16).withWarmupSteps(1).withLogEverySteps(0)).withMaxSteps(2);
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        Path run = tmp.resolve("seeds");
+        List<AblationResult> results = new AblationRunner(new PrintStream(progress, true, StandardCharsets.UTF_8), "test")
+                .runSeeds(data, run, rows, List.of(5L, 6L), budget);
+
+        assertThat(results).extracting(AblationResult::seed).containsExactly(5L, 6L);
+        assertThat(progress.toString(StandardCharsets.UTF_8).split("built NEAREST examples", -1)).hasSize(2);  // built once
+        assertThat(run.resolve("examples-nearest/train.lvx")).isRegularFile();
+        assertThat(run.resolve("seed-5/rows/no-sequence/last.lvck")).isRegularFile();
+        assertThat(run.resolve("seed-6/rows/no-sequence/last.lvck")).isRegularFile();
+        assertThat(results.get(0).rows().get(0).stepLoss()).isNotEqualTo(results.get(1).rows().get(0).stepLoss());
+        assertThat(results.get(0).rows().get(0).examplesDir()).isEqualTo(results.get(1).rows().get(0).examplesDir());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AblationRunner(new PrintStream(progress), "test")
+                .runSeeds(data, run, rows, List.of(5L, 5L), budget)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -108,4 +108,57 @@ class AblationReportTest {
         String svg = AblationReport.svg("step", "loss", List.of("loss"), List.of(new double[0], new double[0]));
         assertThat(svg).contains("no data").startsWith("<svg");
     }
+
+    /** {@link #synthetic()} with the click metrics of every row shifted by {@code shift} and another seed. */
+    static AblationResult syntheticSeed(long seed, double shift, boolean hideAucDefined) {
+        AblationResult base = synthetic();
+        List<AblationResult.RowResult> rows = new ArrayList<>();
+        for (AblationResult.RowResult row : base.rows()) {
+            Map<String, HeadMetrics> m = new LinkedHashMap<>(row.metrics());
+            HeadMetrics c = m.get("click");
+            m.put("click", new HeadMetrics(c.auc() + shift, c.gauc(), c.hitAt3(), c.examples(), c.positives(), c.requests()));
+            HeadMetrics h = m.get("hide");
+            m.put("hide", new HeadMetrics(hideAucDefined ? h.auc() : Double.NaN, h.gauc(), h.hitAt3(), h.examples(), h.positives(), h.requests()));
+            rows.add(new AblationResult.RowResult(row.name(), row.label(), row.selectionRule(), row.examplesDir(), m, row.hitAt3Lift(),
+                    row.stepLoss(), row.history(), row.trainExamples(), row.seconds(), row.examplesPerSecond(), row.checkpoint(),
+                    row.blendedHitAt3()));
+        }
+        return new AblationResult(seed, base.snapshotId(), base.codeVersion(), base.settings(), base.heads(), base.baselineRow(), rows);
+    }
+
+    @Test
+    void meanAndSampleStdOverSeeds() {
+        assertThat(AblationReport.meanStd(new double[]{0.6, 0.7}, "%.4f", "n/a")).isEqualTo("0.6500 ± 0.0707");
+        assertThat(AblationReport.meanStd(new double[]{0.6, 0.6, 0.6}, "%.4f", "n/a")).isEqualTo("0.6000 ± 0.0000");
+        assertThat(AblationReport.meanStd(new double[]{0.6, Double.NaN, 0.8}, "%.4f", "n/a")).isEqualTo("0.7000 ± 0.1414 (2 of 3 seeds)");
+        assertThat(AblationReport.meanStd(new double[]{Double.NaN, 0.5}, "%.4f", "n/a")).isEqualTo("0.5000 (1 of 2 seeds)");
+        assertThat(AblationReport.meanStd(new double[]{Double.NaN, Double.NaN}, "%.4f", "n/a (x)")).isEqualTo("n/a (x)");
+        assertThat(AblationReport.meanStd(new double[]{10, 20}, "%+.2f%%", "n/a")).isEqualTo("+15.00% ± 7.07%");
+    }
+
+    @Test
+    void seedsReportGivesMeanAndStdPerCellAndLinksEachSeed() throws Exception {
+        List<AblationResult> results = List.of(syntheticSeed(1, 0.0, true), syntheticSeed(2, 0.1, false), syntheticSeed(3, 0.2, true));
+        Path run = tmp.resolve("run");
+        List<Path> seedDirs = List.of(run.resolve("seed-1"), run.resolve("seed-2"), run.resolve("seed-3"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AblationReport.write(results, seedDirs, run, new PrintStream(out, true, StandardCharsets.UTF_8));
+        String table = AblationReport.markdownTable(results);
+        // click AUC of no-sequence: 0.6, 0.7, 0.8 → 0.7000 ± 0.1000; hide AUC of rt-only undefined in every seed
+        assertThat(table).contains("| no-sequence | nearest | 0.7000 ± 0.1000 |");
+        assertThat(table).contains("n/a (undefined in every seed)");
+        assertThat(table).contains("0.7000 ± 0.0000 (2 of 3 seeds)");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains(table);
+        String md = Files.readString(run.resolve("report.md"));
+        assertThat(md).contains("3 seeds", "seed-2/report.md", "seeds: 1, 2, 3");
+        for (Path d : seedDirs) {
+            assertThat(d.resolve("report.md")).isRegularFile();
+            assertThat(d.resolve("report.html")).isRegularFile();
+        }
+        String html = Files.readString(run.resolve("report.html"));
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
+        assertThat(doc.getElementsByTagName("svg").getLength()).isEqualTo(results.get(0).rows().size());
+        assertThat(html).contains("0.7000 ± 0.1000", "seed-3/report.html");
+    }
 }
