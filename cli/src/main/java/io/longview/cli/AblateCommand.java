@@ -84,6 +84,11 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--log-every", description = "a training progress line every this many steps; 0: none (default ${DEFAULT-VALUE})", defaultValue = "50")
     int logEvery;
 
+    @Option(names = "--item-features", description = {"none, or stats: every row also takes the candidates' point-in-time item",
+            "statistics as dense features (examples built with them; see 'examples --item-features') (default ${DEFAULT-VALUE})"},
+            defaultValue = "none")
+    String itemFeatures;
+
     @Override
     public Integer call() {
         if (!Files.isDirectory(dataset)) {
@@ -104,15 +109,20 @@ final class AblateCommand implements Callable<Integer> {
         AblationBudget budget = Cli.fromOptions(() -> new AblationBudget(TrainerConfig.defaults()
                 .withBatchSize(batchSize).withEpochs(epochs).withLearningRate(learningRate).withWarmupSteps(warmup).withLogEverySteps(logEvery),
                 maxSteps, maxTrainExamples, evalEvery, 512, evalFraction));
+        io.longview.examples.ItemFeatures items = switch (itemFeatures) {
+            case "none" -> io.longview.examples.ItemFeatures.NONE;
+            case "stats" -> io.longview.examples.ItemFeatures.STATS;
+            default -> throw new InputException("--item-features " + itemFeatures + ": expected none or stats");
+        };
         if (seeds != null && (seeds.isEmpty() || seeds.stream().distinct().count() != seeds.size())) {
             throw new InputException("--seeds " + seeds + ": expected distinct seeds, e.g. --seeds 1,2,3");
         }
         if (seeds == null || seeds.size() == 1) {
-            AblationResult result = run(dataset, examples, runDir, ladder, seeds == null ? seed : seeds.get(0), budget, System.out);
+            AblationResult result = run(dataset, examples, runDir, ladder, seeds == null ? seed : seeds.get(0), budget, items, System.out);
             printSummary(result, runDir, System.out);
             return 0;
         }
-        AblationData data = AblationData.fromDataset(dataset, examples != null ? examples : dataset.resolve("examples"));
+        AblationData data = AblationData.fromDataset(dataset, examples != null ? examples : dataset.resolve("examples"), items);
         List<AblationResult> results = new AblationRunner(System.out, AblationRunner.defaultCodeVersion())
                 .runSeeds(data, runDir, ladder, seeds, budget);
         List<Path> seedDirs = seeds.stream().map(s -> AblationRunner.seedDir(runDir, s)).toList();
@@ -129,7 +139,13 @@ final class AblateCommand implements Callable<Integer> {
     /** Runs the ladder and writes the reports; shared with {@code quickstart}. */
     static AblationResult run(Path dataset, Path examples, Path runDir, List<AblationRow> ladder, long seed, AblationBudget budget,
                               PrintStream out) {
-        AblationData data = AblationData.fromDataset(dataset, examples != null ? examples : dataset.resolve("examples"));
+        return run(dataset, examples, runDir, ladder, seed, budget, io.longview.examples.ItemFeatures.NONE, out);
+    }
+
+    /** {@link #run(Path, Path, Path, List, long, AblationBudget, PrintStream)} with item features in every row. */
+    static AblationResult run(Path dataset, Path examples, Path runDir, List<AblationRow> ladder, long seed, AblationBudget budget,
+                              io.longview.examples.ItemFeatures itemFeatures, PrintStream out) {
+        AblationData data = AblationData.fromDataset(dataset, examples != null ? examples : dataset.resolve("examples"), itemFeatures);
         AblationResult result = new AblationRunner(out, AblationRunner.defaultCodeVersion()).run(data, runDir, ladder, seed, budget);
         AblationReport.write(result, runDir, new PrintStream(java.io.OutputStream.nullOutputStream()));
         return result;

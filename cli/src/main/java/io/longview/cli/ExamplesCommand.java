@@ -79,14 +79,25 @@ final class ExamplesCommand implements Callable<Integer> {
     @Option(names = "--partitions", description = "user partitions (Spark tasks) for --engine spark (default: 2 x the master's parallelism)")
     Integer partitions;
 
+    @Option(names = "--item-features", description = {"none, or stats: every candidate's point-in-time item statistics (decayed",
+            "impression/click/save/hide counts at 1 h, 1 d, 30 d, rates, age; core ItemStatistics) into item-features.lvif,",
+            "which the ranker then takes as dense features (default ${DEFAULT-VALUE})"}, defaultValue = "none")
+    String itemFeatures;
+
     @Override
     public Integer call() {
+        io.longview.examples.ItemFeatures itemFeatureChoice = switch (itemFeatures) {
+            case "none" -> io.longview.examples.ItemFeatures.NONE;
+            case "stats" -> io.longview.examples.ItemFeatures.STATS;
+            default -> throw new InputException("--item-features " + itemFeatures + ": expected none or stats");
+        };
         DatasetLayout layout = new DatasetLayout(dataset);
         DatasetManifest manifest = DatasetManifest.read(layout.manifest());
         ExampleBuilderConfig config = Cli.fromOptions(() -> {
             ExampleBuilderConfig c = ExampleBuilderConfig.fromManifest(manifest)
                     .withSelection(new SelectionConfig(kLifelong, recent, kRealtime, kImpressions, rule))
-                    .withThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+                    .withThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors())
+                    .withItemFeatures(itemFeatureChoice);
             if (splitTime != null) {
                 c = c.withSplitTimeMs(Cli.parseTime(splitTime));
             }
@@ -106,6 +117,10 @@ final class ExamplesCommand implements Callable<Integer> {
             if (engine == Engine.spark) {
                 if (store != null) {
                     throw new InputException("--store works with --engine local only");
+                }
+                if (itemFeatureChoice != io.longview.examples.ItemFeatures.NONE) {
+                    throw new InputException("--item-features stats works with --engine local only: the Spark job does not "
+                            + "compute item statistics (they need a global pass over all users' events in time order)");
                 }
                 int rc = SparkEngine.run(dataset, dir, config, master, partitions, force);
                 if (rc != 0) {
@@ -141,5 +156,9 @@ final class ExamplesCommand implements Callable<Integer> {
                 s.eval().requests(), s.eval().examples(), s.events(), s.users(), s.seconds(), s.examplesPerSecond(), s.eventsPerSecond(),
                 Cli.size(s.train().bytes() + s.eval().bytes()),
                 s.examples() == 0 ? 0.0 : (double) (s.train().bytes() + s.eval().bytes()) / s.examples());
+        if (!s.itemFeatures().isEmpty()) {
+            System.out.printf(Locale.ROOT, "  item features: %d point-in-time item statistics per example in %s%n",
+                    s.itemFeatures().size(), dir.resolve(io.longview.examples.ItemFeatureFile.FILE_NAME));
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.longview.cli;
 
 import io.longview.core.io.InputException;
 import io.longview.core.model.Actions;
+import io.longview.core.model.ItemStatistics;
 import io.longview.core.model.Surfaces;
 import io.longview.core.model.TokenSequence;
 import io.longview.core.model.UserSequences;
@@ -21,7 +22,7 @@ import java.util.concurrent.Callable;
 
 /** {@code longview inspect user ID}: a user's three sequences, readable. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, description = "Look into the store.",
-        subcommands = {InspectCommand.User.class})
+        subcommands = {InspectCommand.User.class, InspectCommand.Item.class})
 final class InspectCommand {
 
     @Command(name = "user", mixinStandardHelpOptions = true,
@@ -56,6 +57,51 @@ final class InspectCommand {
                 }
             }
             return 0;
+        }
+    }
+
+    @Command(name = "item", mixinStandardHelpOptions = true,
+            description = {"Print an item's point-in-time statistics as the store keeps them (decayed impression, click, save and",
+                    "hide counts at half-lives 1 h, 1 d, 30 d; first seen) and the features a model that takes them sees",
+                    "(core ItemStatistics) at a time (default: now)."})
+    static final class Item implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "ID", description = "the item id")
+        long itemId;
+
+        @Option(names = "--store", description = "store directory (default ${DEFAULT-VALUE})", defaultValue = "runs/store")
+        Path store;
+
+        @Option(names = "--at", description = "the time of the features (epoch ms or ISO date; default: now)")
+        String at;
+
+        @Override
+        public Integer call() {
+            if (!Files.isDirectory(store)) {
+                throw new InputException(Cli.abs(store), 0, "no store there (create one with 'longview ingest')");
+            }
+            long t = at == null ? System.currentTimeMillis() : Cli.parseTime(at);
+            try (SequenceStore s = RocksSequenceStore.open(store, StoreOptions.defaults().withReadOnly(true).withCreateIfMissing(false))) {
+                printItem(System.out, itemId, s.catalog().contains(itemId), s.itemStatistics(new long[]{itemId})[0], t);
+            }
+            return 0;
+        }
+    }
+
+    static void printItem(PrintStream out, long itemId, boolean inCatalog, ItemStatistics st, long t) {
+        out.printf(Locale.ROOT, "item %d%s: %s%n", itemId, inCatalog ? "" : " (not in the catalog)", st.seen()
+                ? "first seen " + Instant.ofEpochMilli(st.firstSeenMs()) + ", last counted action " + Instant.ofEpochMilli(st.referenceMs())
+                : "never seen (no counted action)");
+        out.printf(Locale.ROOT, "%nstatistics at %s (age %.1f h)%n", Instant.ofEpochMilli(t), st.ageMs(t) / 3_600_000.0);
+        out.printf(Locale.ROOT, "  %-12s %12s %12s %12s%n", "decayed", "half-life 1h", "1d", "30d");
+        String[] kinds = {"impressions", "clicks", "saves", "hides"};
+        for (int k = 0; k < ItemStatistics.KINDS; k++) {
+            out.printf(Locale.ROOT, "  %-12s %12.3f %12.3f %12.3f%n", kinds[k], st.count(k, 0, t), st.count(k, 1, t), st.count(k, 2, t));
+        }
+        float[] f = new float[ItemStatistics.DIM];
+        st.writeFeatures(t, f, 0);
+        out.printf(Locale.ROOT, "%nmodel features (dense, core ItemStatistics)%n");
+        for (int i = 0; i < f.length; i++) {
+            out.printf(Locale.ROOT, "  %-26s %.6f%n", ItemStatistics.FEATURE_NAMES.get(i), f[i]);
         }
     }
 

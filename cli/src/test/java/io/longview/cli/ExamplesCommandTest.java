@@ -66,6 +66,31 @@ class ExamplesCommandTest {
     }
 
     @Test
+    void itemFeaturesStatsWritesTheItemFeatureFileAndInspectItemShowsTheStoreCounters() throws IOException {
+        Path ds = dataset();
+        Path out = tmp.resolve("work/ex");
+        CliRun r = CliRun.of("examples", "--dataset", ds.toString(), "--out", out.toString(), "--item-features", "stats").ok();
+        assertThat(r.out()).contains("item features: 19 point-in-time item statistics");
+        assertThat(out.resolve(io.longview.examples.ItemFeatureFile.FILE_NAME)).isRegularFile();
+        assertThat(Files.readString(out.resolve("examples.json"))).contains("item_log_impressions_1h");
+
+        Path other = Files.createDirectories(tmp.resolve("work2")).resolve("ex");
+        assertThat(CliRun.of("examples", "--dataset", ds.toString(), "--out", other.toString(), "--item-features", "counts")
+                .userError()).contains("--item-features counts: expected none or stats");
+        assertThat(CliRun.of("examples", "--dataset", ds.toString(), "--out", other.toString(), "--item-features", "stats",
+                "--engine", "spark").userError()).contains("--item-features stats works with --engine local only");
+        assertThat(tmp.resolve("work2")).isEmptyDirectory();
+
+        Path store = tmp.resolve("store");
+        CliRun.of("ingest", "--dataset", ds.toString(), "--store", store.toString()).ok();
+        CliRun item = CliRun.of("inspect", "item", "100", "--store", store.toString(), "--at", "1700000060000").ok();
+        // item 100: user 1's impression at …000 and click at …001 000 are two counted actions
+        assertThat(item.out()).contains("item 100: first seen 2023-11-14T22:13:20Z", "item_click_rate_1d", "item_log_age_hours");
+        assertThat(item.out()).containsPattern("clicks +0\\.9[0-9]+ +1\\.000 +1\\.000");
+        assertThat(CliRun.of("inspect", "item", "555", "--store", store.toString()).ok().out()).contains("never seen");
+    }
+
+    @Test
     void notADatasetIsAUserError() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         Path out = Files.createDirectories(tmp.resolve("work")).resolve("ex");

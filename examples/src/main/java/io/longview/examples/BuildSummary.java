@@ -40,12 +40,18 @@ import java.util.Map;
  *                           these files were built from (what a retention or erasure audit asks); null in files
  *                           written before it was recorded
  * @param lastEventMs        the newest event's time (epoch ms), or null
+ * @param itemFeatures       the names of the item features written to {@link ItemFeatureFile#FILE_NAME} (core
+ *                           {@code ItemStatistics#FEATURE_NAMES} for {@code --item-features stats}); empty for none
  */
 public record BuildSummary(int formatVersion, String builderVersion, String snapshotId, String createdAt,
                            Selection selection, Limits limits, float quantizerClip, int maxNegatives,
                            long labelWindowMs, long splitTimeMs, long events, long users, int shards, int threads,
                            SideSummary train, SideSummary eval, double seconds, double examplesPerSecond, double eventsPerSecond,
-                           Long firstEventMs, Long lastEventMs) {
+                           Long firstEventMs, Long lastEventMs, java.util.List<String> itemFeatures) {
+    public BuildSummary {
+        itemFeatures = itemFeatures == null ? java.util.List.of() : java.util.List.copyOf(itemFeatures);
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The selection budgets (DESIGN §2); {@code lifelongRule} is nearest, most_recent or random. */

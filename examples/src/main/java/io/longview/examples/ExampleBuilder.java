@@ -57,6 +57,11 @@ import java.util.function.BiFunction;
  *       shard count, the thread count and the input order; it also shuffles users), each user's requests by time.
  *       The output files are byte-identical for the same events in any order, any shard budget and any number of
  *       threads.</li>
+ *   <li><b>Item statistics</b> ({@link ExampleBuilderConfig#itemFeatures} {@code STATS}): every candidate's core
+ *       {@code ItemStatistics} over all users' events strictly before {@code t}, computed by a global pass
+ *       ({@code ItemStatisticsPass}: item statistics cross users, the replay does not) into
+ *       {@link ItemFeatureFile#FILE_NAME}; the example files are the same as without them. Heap: 26 bytes per event
+ *       plus {@code 16 + 4 · 19} bytes per impression during the pass.</li>
  *   <li>Every item of the event log must have an embedding: the first without one is an error naming it.</li>
  * </ul>
  *
@@ -120,6 +125,7 @@ public final class ExampleBuilder {
     public BuildSummary build(EventSource events, Path outputDir, boolean overwrite) {
         long start = System.nanoTime();
         long[] range = {Long.MAX_VALUE, Long.MIN_VALUE}; // the events' time range, for examples.json
+        ItemStatisticsPass itemPass = config.itemFeatures() == ItemFeatures.STATS ? new ItemStatisticsPass(config.limits()) : null;
         java.util.Iterator<Event> tracked = new java.util.Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -131,6 +137,9 @@ public final class ExampleBuilder {
                 Event e = events.next();
                 range[0] = Math.min(range[0], e.timestampMs());
                 range[1] = Math.max(range[1], e.timestampMs());
+                if (itemPass != null) {
+                    itemPass.add(e);
+                }
                 return e;
             }
         };
@@ -147,6 +156,9 @@ public final class ExampleBuilder {
                 evalFooter = eval.finish();
             }
             AtomicFiles.deleteRecursively(tmp);
+            if (itemPass != null) {
+                itemPass.writeTo(out.dir().resolve(ItemFeatureFile.FILE_NAME));
+            }
             double secs = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
             BuildSummary summary = summary(r, trainFooter, evalFooter, secs, range,
                     Files.size(out.dir().resolve(ExampleFormat.TRAIN_FILE)), Files.size(out.dir().resolve(ExampleFormat.EVAL_FILE)));
@@ -325,6 +337,7 @@ public final class ExampleBuilder {
                 config.quantizerClip(), config.maxNegatives(), config.labelWindowMs(), config.splitTimeMs(), r.events(), r.users(),
                 r.shards(), config.threads(), BuildSummary.SideSummary.of(ExampleHeader.Side.TRAIN, train, trainBytes),
                 BuildSummary.SideSummary.of(ExampleHeader.Side.EVAL, eval, evalBytes), secs, examples / secs, r.events() / secs,
-                r.events() == 0 ? null : range[0], r.events() == 0 ? null : range[1]);
+                r.events() == 0 ? null : range[0], r.events() == 0 ? null : range[1],
+                config.itemFeatures() == ItemFeatures.STATS ? io.longview.core.model.ItemStatistics.FEATURE_NAMES : java.util.List.of());
     }
 }

@@ -24,18 +24,23 @@ import java.util.Map;
  * @param expectedEvents    the number of events if known (a manifest says), to partition into enough shards in one
  *                          pass; 0 for unknown (default)
  * @param threads           shards built in parallel; the output is the same for any number (default 1)
+ * @param itemFeatures      {@link ItemFeatures#NONE} (default): the example files only; {@link ItemFeatures#STATS}: also
+ *                          the point-in-time item statistics of every candidate ({@link ItemFeatureFile})
  */
 public record ExampleBuilderConfig(SelectionConfig selection, SequenceLimits limits, float quantizerClip, long labelWindowMs,
                                    long splitTimeMs, int maxNegatives, String snapshotId, int maxEventsPerShard,
-                                   long expectedEvents, int threads) {
+                                   long expectedEvents, int threads, ItemFeatures itemFeatures) {
     public static final long DEFAULT_LABEL_WINDOW_MS = Duration.ofMinutes(10).toMillis();
     /** The manifest parameter that suggests a label window. */
     public static final String MANIFEST_LABEL_WINDOW = "labelWindowMs";
     private static final long MAX_LABEL_WINDOW_MS = Duration.ofDays(3650).toMillis();
     public static final ExampleBuilderConfig DEFAULT = new ExampleBuilderConfig(SelectionConfig.DEFAULT, SequenceLimits.DEFAULT,
-            Quantizer.DEFAULT_CLIP, DEFAULT_LABEL_WINDOW_MS, Long.MAX_VALUE, 16, "unknown", 2_000_000, 0, 1);
+            Quantizer.DEFAULT_CLIP, DEFAULT_LABEL_WINDOW_MS, Long.MAX_VALUE, 16, "unknown", 2_000_000, 0, 1, ItemFeatures.NONE);
 
     public ExampleBuilderConfig {
+        if (itemFeatures == null) {
+            itemFeatures = ItemFeatures.NONE; // a configuration written before item features existed (JSON)
+        }
         if (selection == null || limits == null || snapshotId == null) {
             throw new IllegalArgumentException("selection, limits and snapshotId must be set");
         }
@@ -88,43 +93,47 @@ public record ExampleBuilderConfig(SelectionConfig selection, SequenceLimits lim
     }
 
     public ExampleBuilderConfig withSelection(SelectionConfig v) {
-        return new ExampleBuilderConfig(v, limits, quantizerClip, labelWindowMs, splitTimeMs, maxNegatives, snapshotId, maxEventsPerShard, expectedEvents, threads);
+        return new ExampleBuilderConfig(v, limits, quantizerClip, labelWindowMs, splitTimeMs, maxNegatives, snapshotId, maxEventsPerShard, expectedEvents, threads, itemFeatures);
     }
 
     public ExampleBuilderConfig withLimits(SequenceLimits v) {
-        return new ExampleBuilderConfig(selection, v, quantizerClip, labelWindowMs, splitTimeMs, maxNegatives, snapshotId, maxEventsPerShard, expectedEvents, threads);
+        return new ExampleBuilderConfig(selection, v, quantizerClip, labelWindowMs, splitTimeMs, maxNegatives, snapshotId, maxEventsPerShard, expectedEvents, threads, itemFeatures);
     }
 
     public ExampleBuilderConfig withQuantizerClip(float v) {
-        return new ExampleBuilderConfig(selection, limits, v, labelWindowMs, splitTimeMs, maxNegatives, snapshotId, maxEventsPerShard, expectedEvents, threads);
+        return new ExampleBuilderConfig(selection, limits, v, labelWindowMs, splitTimeMs, maxNegatives, snapshotId, maxEventsPerShard, expectedEvents, threads, itemFeatures);
     }
 
     public ExampleBuilderConfig withLabelWindowMs(long v) {
-        return new ExampleBuilderConfig(selection, limits, quantizerClip, v, splitTimeMs, maxNegatives, snapshotId, maxEventsPerShard, expectedEvents, threads);
+        return new ExampleBuilderConfig(selection, limits, quantizerClip, v, splitTimeMs, maxNegatives, snapshotId, maxEventsPerShard, expectedEvents, threads, itemFeatures);
     }
 
     public ExampleBuilderConfig withSplitTimeMs(long v) {
-        return new ExampleBuilderConfig(selection, limits, quantizerClip, labelWindowMs, v, maxNegatives, snapshotId, maxEventsPerShard, expectedEvents, threads);
+        return new ExampleBuilderConfig(selection, limits, quantizerClip, labelWindowMs, v, maxNegatives, snapshotId, maxEventsPerShard, expectedEvents, threads, itemFeatures);
     }
 
     public ExampleBuilderConfig withMaxNegatives(int v) {
-        return new ExampleBuilderConfig(selection, limits, quantizerClip, labelWindowMs, splitTimeMs, v, snapshotId, maxEventsPerShard, expectedEvents, threads);
+        return new ExampleBuilderConfig(selection, limits, quantizerClip, labelWindowMs, splitTimeMs, v, snapshotId, maxEventsPerShard, expectedEvents, threads, itemFeatures);
     }
 
     public ExampleBuilderConfig withSnapshotId(String v) {
-        return new ExampleBuilderConfig(selection, limits, quantizerClip, labelWindowMs, splitTimeMs, maxNegatives, v, maxEventsPerShard, expectedEvents, threads);
+        return new ExampleBuilderConfig(selection, limits, quantizerClip, labelWindowMs, splitTimeMs, maxNegatives, v, maxEventsPerShard, expectedEvents, threads, itemFeatures);
     }
 
     public ExampleBuilderConfig withMaxEventsPerShard(int v) {
-        return new ExampleBuilderConfig(selection, limits, quantizerClip, labelWindowMs, splitTimeMs, maxNegatives, snapshotId, v, expectedEvents, threads);
+        return new ExampleBuilderConfig(selection, limits, quantizerClip, labelWindowMs, splitTimeMs, maxNegatives, snapshotId, v, expectedEvents, threads, itemFeatures);
     }
 
     public ExampleBuilderConfig withExpectedEvents(long v) {
-        return new ExampleBuilderConfig(selection, limits, quantizerClip, labelWindowMs, splitTimeMs, maxNegatives, snapshotId, maxEventsPerShard, v, threads);
+        return new ExampleBuilderConfig(selection, limits, quantizerClip, labelWindowMs, splitTimeMs, maxNegatives, snapshotId, maxEventsPerShard, v, threads, itemFeatures);
     }
 
     public ExampleBuilderConfig withThreads(int v) {
-        return new ExampleBuilderConfig(selection, limits, quantizerClip, labelWindowMs, splitTimeMs, maxNegatives, snapshotId, maxEventsPerShard, expectedEvents, v);
+        return new ExampleBuilderConfig(selection, limits, quantizerClip, labelWindowMs, splitTimeMs, maxNegatives, snapshotId, maxEventsPerShard, expectedEvents, v, itemFeatures);
+    }
+
+    public ExampleBuilderConfig withItemFeatures(ItemFeatures v) {
+        return new ExampleBuilderConfig(selection, limits, quantizerClip, labelWindowMs, splitTimeMs, maxNegatives, snapshotId, maxEventsPerShard, expectedEvents, threads, v);
     }
 
     /** The header of the file for one side of the split. */

@@ -6,6 +6,7 @@ import io.longview.core.checkpoint.Provenance;
 import io.longview.core.model.Actions;
 import io.longview.core.model.Event;
 import io.longview.core.model.ItemEmbeddings;
+import io.longview.core.model.ItemStatistics;
 import io.longview.core.model.Surfaces;
 import io.longview.core.model.Token;
 import io.longview.core.model.TokenSequence;
@@ -55,6 +56,12 @@ public final class RankingService implements AutoCloseable {
         this.metrics = metrics;
         this.engineOptions = new EngineOptions(config.engineThreads());
         LoadedModel first = LoadedModel.load(config.checkpoint(), engineOptions, config.headWeights(), 1);
+        try {
+            requireItemStatistics(first, store);
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
+        }
         this.model = new HotSwap<>(first);
         metrics.model(first);
     }
@@ -109,7 +116,8 @@ public final class RankingService implements AutoCloseable {
             UserSequences user = syntheticUser != null ? syntheticUser : store.read(r.userId());
             long storeNanos = System.nanoTime() - t0;
             boolean known = user.totalTokens() > 0;
-            RankResult result = m.engine().rank(user, r.requestTimeMs(), candidates, n, r.explain());
+            float[] itemFeatures = m.engine().needsItemFeatures() ? itemFeatures(r, syntheticUser != null) : null;
+            RankResult result = m.engine().rank(user, r.requestTimeMs(), candidates, n, r.explain(), itemFeatures);
             if (syntheticUser == null) {
                 metrics.rank(n, storeNanos, result.selectionNanos(), result.forwardNanos());
             }
@@ -158,6 +166,12 @@ public final class RankingService implements AutoCloseable {
                         t.put("timestamp_ms", pk.timestampMs());
                         t.set("actions", actions(pk.actions()));
                     }
+                    if (itemFeatures != null) { // the item statistics the model saw, by name (core ItemStatistics)
+                        ObjectNode st = c.putObject("item_statistics");
+                        for (int k = 0; k < ItemStatistics.DIM; k++) {
+                            st.put(ItemStatistics.FEATURE_NAMES.get(k), itemFeatures[i * ItemStatistics.DIM + k]);
+                        }
+                    }
                 }
             }
             ObjectNode timing = out.putObject("timing_ms");
@@ -165,6 +179,46 @@ public final class RankingService implements AutoCloseable {
             timing.put("selection", result.selectionNanos() / 1e6);
             timing.put("forward", result.forwardNanos() / 1e6);
             return out;
+        }
+    }
+
+    /**
+     * The candidates' item features at the request time: core {@link ItemStatistics#writeFeatures} of the store's
+     * counters (the definition the example builder used), {@code (n, ItemStatistics.DIM)}; unseen items for the
+     * warm-up's synthetic requests.
+     */
+    private float[] itemFeatures(RankRequest r, boolean synthetic) {
+        int n = r.candidates().size();
+        float[] out = new float[n * ItemStatistics.DIM];
+        if (synthetic) {
+            for (int i = 0; i < n; i++) {
+                ItemStatistics.writeUnseen(out, i * ItemStatistics.DIM);
+            }
+            return out;
+        }
+        long[] ids = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = r.candidates().get(i).itemId();
+        }
+        ItemStatistics[] st = store.itemStatistics(ids);
+        for (int i = 0; i < n; i++) {
+            st[i].writeFeatures(r.requestTimeMs(), out, i * ItemStatistics.DIM);
+        }
+        return out;
+    }
+
+    /**
+     * A model that takes item statistics needs a store that keeps them (the embedded store does; the Kafka Streams
+     * tier does not).
+     *
+     * @throws io.longview.core.io.InputException naming the model's need and the store (a user's choice of model)
+     */
+    static void requireItemStatistics(LoadedModel m, SequenceStore store) {
+        if (m.engine().needsItemFeatures() && !store.keepsItemStatistics()) {
+            throw new io.longview.core.io.InputException("the model takes point-in-time item statistics (dense features "
+                    + ItemStatistics.FEATURE_NAMES.getFirst() + " …), which this store (" + store.getClass().getSimpleName()
+                    + ") does not keep; serve it from the embedded store (longview serve --store S), or train a model "
+                    + "without them (examples --item-features none)");
         }
     }
 
@@ -293,6 +347,12 @@ public final class RankingService implements AutoCloseable {
             LoadedModel next;
             try {
                 next = LoadedModel.load(target, engineOptions, config.headWeights(), generation.get() + 1);
+                try {
+                    requireItemStatistics(next, store);
+                } catch (RuntimeException e) {
+                    next.close();
+                    throw e;
+                }
             } catch (RuntimeException e) {
                 metrics.reload(false);
                 throw new ApiException(422, "bad_checkpoint", "checkpoint", "cannot load " + target + ": " + e.getMessage()

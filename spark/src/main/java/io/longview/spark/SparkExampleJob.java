@@ -80,9 +80,16 @@ public final class SparkExampleJob {
      *
      * @param partitions user partitions (Spark tasks); any number gives the same files
      * @param overwrite  replace an existing {@code outputDir}; otherwise it must not exist
+     * @throws io.longview.core.io.InputException for {@code --item-features stats}: item statistics need a global pass
+     *                                            over all users' events in time order, which this job does not run
      */
     public static BuildSummary build(SparkSession spark, Path dataset, ExampleBuilderConfig config, Path outputDir,
                                      int partitions, boolean overwrite) {
+        if (config.itemFeatures() != io.longview.examples.ItemFeatures.NONE) {
+            throw new io.longview.core.io.InputException("--item-features " + config.itemFeatures().optionName()
+                    + " is not supported by the Spark job: item statistics need a global pass over all users' events in time "
+                    + "order; build these examples with --engine local");
+        }
         long start = System.nanoTime();
         DatasetLayout layout = new DatasetLayout(dataset);
         InMemoryItemEmbeddings items = ItemFileReader.read(layout.items());

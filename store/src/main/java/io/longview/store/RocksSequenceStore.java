@@ -98,6 +98,7 @@ public final class RocksSequenceStore implements SequenceStore {
     private final ColumnFamilyHandle itemsCf;
     private final WriteOptions writeOptions;
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final ReentrantLock[] itemStripes = new ReentrantLock[STRIPES]; // item statistics, taken after user stripes
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final RocksItemCatalog catalog;
     private volatile boolean closed;
@@ -125,6 +126,7 @@ public final class RocksSequenceStore implements SequenceStore {
         natives.add(writeOptions);
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
+            itemStripes[i] = new ReentrantLock();
         }
         this.catalog = new RocksItemCatalog(this);
         this.retention = retentionPolicy(options);
@@ -594,6 +596,7 @@ public final class RocksSequenceStore implements SequenceStore {
         }
         List<byte[]> records = db.multiGetAsList(Collections.nCopies(keys.size(), usersCf), keys);
         int applied = 0;
+        Map<Long, List<Event>> counted = new LinkedHashMap<>(); // per item, the events its statistics count
         try (WriteBatch batch = new WriteBatch()) {
             BatchWrites writes = new BatchWrites(batch);
             for (int k = 0; k < users.size(); k++) {
@@ -603,15 +606,90 @@ public final class RocksSequenceStore implements SequenceStore {
                     if (state.apply(e, quantized.get(e.itemId()))) {
                         applied++;
                     }
+                    if (state.counted()) {
+                        counted.computeIfAbsent(e.itemId(), i -> new ArrayList<>()).add(e);
+                    }
                 }
                 state.writeTo(writes);
             }
             writes.rethrow();
-            if (batch.count() > 0) {
-                db.write(writeOptions, batch);
+            if (counted.isEmpty()) {
+                if (batch.count() > 0) {
+                    db.write(writeOptions, batch);
+                }
+            } else {
+                countAndWrite(batch, counted);
             }
         }
         return new AppendResult(eventCount, applied, eventCount - applied, users.size());
+    }
+
+    /**
+     * Adds the counted events to their items' statistics and writes {@code batch} with them: the item records are
+     * read, updated and put under the items' stripe locks (taken after the users', always in that order), so that
+     * concurrent appends touching one item do not lose counts, and tokens and counters change in one atomic write.
+     */
+    private void countAndWrite(WriteBatch batch, Map<Long, List<Event>> counted) throws RocksDBException {
+        List<Long> items = new ArrayList<>(counted.keySet());
+        boolean[] used = new boolean[STRIPES];
+        for (long i : items) {
+            used[stripe(i)] = true;
+        }
+        int[] locked = java.util.stream.IntStream.range(0, STRIPES).filter(s -> used[s]).toArray();
+        for (int s : locked) {
+            itemStripes[s].lock();
+        }
+        try {
+            List<byte[]> keys = new ArrayList<>(items.size());
+            for (long i : items) {
+                keys.add(StoreDescriptor.itemStatsKey(i));
+            }
+            List<byte[]> values = db.multiGetAsList(Collections.nCopies(keys.size(), defaultCf), keys);
+            for (int k = 0; k < items.size(); k++) {
+                io.longview.core.model.ItemStatistics st = StoreDescriptor.decodeItemStatistics(values.get(k));
+                for (Event e : counted.get(items.get(k))) {
+                    st.add(e.action(), e.timestampMs());
+                }
+                batch.put(defaultCf, keys.get(k), StoreDescriptor.encodeItemStatistics(st));
+            }
+            db.write(writeOptions, batch);
+        } finally {
+            for (int i = locked.length - 1; i >= 0; i--) {
+                itemStripes[locked[i]].unlock();
+            }
+        }
+    }
+
+    @Override
+    public boolean keepsItemStatistics() {
+        return true;
+    }
+
+    /**
+     * The statistics kept for each item (core {@code ItemStatistics}; counted on {@link #append}: a new action bit of
+     * a (user, item, fold window) token that the store kept), from one multi-get. They are item aggregates over all
+     * users, not personal data: {@link #erase} and retention leave them (they fade with their half-lives); a user
+     * erased and then replayed counts again.
+     */
+    @Override
+    public io.longview.core.model.ItemStatistics[] itemStatistics(long[] itemIds) {
+        enter();
+        try {
+            List<byte[]> keys = new ArrayList<>(itemIds.length);
+            for (long i : itemIds) {
+                keys.add(StoreDescriptor.itemStatsKey(i));
+            }
+            List<byte[]> values = db.multiGetAsList(Collections.nCopies(keys.size(), defaultCf), keys);
+            io.longview.core.model.ItemStatistics[] out = new io.longview.core.model.ItemStatistics[itemIds.length];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = StoreDescriptor.decodeItemStatistics(values.get(k));
+            }
+            return out;
+        } catch (RocksDBException e) {
+            throw translate(e, dir, "reading item statistics from");
+        } finally {
+            exit();
+        }
     }
 
     private byte[] loadChunk(long userId, int chunkId) {

@@ -99,6 +99,24 @@ public interface SequenceStore extends AutoCloseable {
     /** The quantizer of this store (its clip is in the header). */
     Quantizer quantizer();
 
+    /**
+     * Whether this store keeps item statistics on append (core {@code ItemStatistics}, the counters that serving turns
+     * into a model's item features). False by default: a store that does not must say so, and a model that needs them
+     * is then refused.
+     */
+    default boolean keepsItemStatistics() {
+        return false;
+    }
+
+    /**
+     * The statistics of each item as kept so far (an item never seen: an empty one), from one consistent view.
+     *
+     * @throws UnsupportedOperationException when {@link #keepsItemStatistics()} is false
+     */
+    default io.longview.core.model.ItemStatistics[] itemStatistics(long[] itemIds) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no item statistics");
+    }
+
     /** Waits for calls in flight and releases everything the store holds. Idempotent. */
     @Override
     void close();

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
  *                                                      (20 + 24·sealed chunks + 50·head tokens bytes)
  * chunks          chunkKey(userId, chunkId) 12 bytes   sealed chunk              (4 + 50·n bytes)
  * items           itemKey(itemId)          8 bytes     float32[32] embedding     (128 bytes)
+ * default         itemStatsKey(itemId)    20 bytes     item statistics           ({@value #ITEM_STATS_LENGTH} bytes)
  * </pre>
  * Keys are big-endian with the sign bit of the id flipped, so that byte order is numeric order (users iterate in
  * ascending id, a user's chunks lie next to each other). All values are <b>little-endian</b>.
@@ -89,6 +90,19 @@ import java.nio.charset.StandardCharsets;
  * <h2>Item ({@code items})</h2>
  * 32 float32 values, little-endian, exactly as given (no quantization: tokens quantize them when created).
  *
+ * <h2>Item statistics ({@code default}, key {@code "longview.is." + itemKey(itemId)})</h2>
+ * The decayed counters of core {@code ItemStatistics}, kept by {@code append} in the same write batch as the tokens
+ * (one per item with a counted action; absent: never seen):
+ * <pre>
+ *  0      8    referenceMs    i64   the counters' reference time (the newest counted action)
+ *  8      8    firstSeenMs    i64   the oldest counted action
+ * 16      8·12 counts         f64[12] decayed counts at referenceMs: impression, click, save, hide (kind-major)
+ *                                     × half-life 1 h, 1 d, 30 d
+ * </pre>
+ * They are item aggregates over all users, not personal data: erasing a user or retention leaves them as they are
+ * (they fade with their half-lives). A store written before they existed has none: rebuild it from the event log to
+ * serve a model that takes item statistics.
+ *
  * <h2>Versions</h2>
  * 1: this layout. A reader refuses a newer version with a message naming both. Every version stays readable: the
  * tests open a golden store of each version ({@code src/test/resources/golden/store-v1}) and check its contents.
@@ -122,6 +136,11 @@ public final class StoreDescriptor {
      * opened read-write with a retention; a store opened later without one keeps applying it. Absent: no retention.
      */
     static final byte[] RETENTION_POLICY_KEY = "longview.retention.policy".getBytes(StandardCharsets.US_ASCII);
+
+    /** Prefix of the item statistics keys in the default column family; the item key follows. */
+    static final byte[] ITEM_STATS_PREFIX = "longview.is.".getBytes(StandardCharsets.US_ASCII);
+    /** Bytes of one item statistics value. */
+    public static final int ITEM_STATS_LENGTH = 16 + 8 * io.longview.core.model.ItemStatistics.COUNTERS;
 
     /** Default number of tokens after which a chunk splits (about 12.8 KB per chunk). */
     public static final int DEFAULT_CHUNK_CAPACITY = 256;
@@ -251,6 +270,45 @@ public final class StoreDescriptor {
             throw new StoreException("corrupt store: item key of " + key.length + " bytes, expected " + ITEM_KEY_LENGTH);
         }
         return LittleEndian.getLongBigEndian(key, 0) ^ Long.MIN_VALUE;
+    }
+
+    /** The key of an item's statistics in the default column family: {@link #ITEM_STATS_PREFIX} + {@link #itemKey}. */
+    public static byte[] itemStatsKey(long itemId) {
+        byte[] k = new byte[ITEM_STATS_PREFIX.length + ITEM_KEY_LENGTH];
+        System.arraycopy(ITEM_STATS_PREFIX, 0, k, 0, ITEM_STATS_PREFIX.length);
+        LittleEndian.putLongBigEndian(k, ITEM_STATS_PREFIX.length, itemId ^ Long.MIN_VALUE);
+        return k;
+    }
+
+    /** Encodes an item's statistics (a seen item). */
+    public static byte[] encodeItemStatistics(io.longview.core.model.ItemStatistics st) {
+        byte[] v = new byte[ITEM_STATS_LENGTH];
+        LittleEndian.putLong(v, 0, st.referenceMs());
+        LittleEndian.putLong(v, 8, st.firstSeenMs());
+        double[] c = st.countsAtReference();
+        for (int i = 0; i < c.length; i++) {
+            LittleEndian.putDouble(v, 16 + 8 * i, c[i]);
+        }
+        return v;
+    }
+
+    /** Decodes an item's statistics; null (no value) is an item never seen. */
+    public static io.longview.core.model.ItemStatistics decodeItemStatistics(byte[] v) {
+        if (v == null) {
+            return new io.longview.core.model.ItemStatistics();
+        }
+        if (v.length != ITEM_STATS_LENGTH) {
+            throw new StoreException("corrupt store: item statistics of " + v.length + " bytes, expected " + ITEM_STATS_LENGTH);
+        }
+        double[] c = new double[io.longview.core.model.ItemStatistics.COUNTERS];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = LittleEndian.getDouble(v, 16 + 8 * i);
+        }
+        try {
+            return io.longview.core.model.ItemStatistics.of(LittleEndian.getLong(v, 0), LittleEndian.getLong(v, 8), c);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException("corrupt store: " + e.getMessage());
+        }
     }
 
     // ----------------------------------------------------------------------------------------------------- items

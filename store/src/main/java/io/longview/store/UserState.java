@@ -46,6 +46,7 @@ final class UserState {
     private final List<Integer> deletedChunks = new ArrayList<>();
     private int nextChunkId;
     private boolean modified;
+    private boolean counted; // the last apply added a new action bit to a kept token
 
     // the token a new event created, to tell whether eviction dropped it at once
     private boolean watching;
@@ -81,6 +82,15 @@ final class UserState {
         return impressions.live;
     }
 
+    /**
+     * Whether the last {@link #apply} counts for the item's statistics (core {@code ItemStatistics}): it added an
+     * action bit that its (user, item, fold window) token did not have, in a token that was kept. A replayed event
+     * never counts.
+     */
+    boolean counted() {
+        return counted;
+    }
+
     boolean modified() {
         return modified;
     }
@@ -93,6 +103,7 @@ final class UserState {
      */
     boolean apply(Event event, byte[] quantized) {
         assert event.userId() == userId;
+        counted = false;
         long ts = event.timestampMs();
         long item = event.itemId();
         long lo = limits.foldBucket(ts) * limits.foldWindowMs(); // the fold window [lo, hi]
@@ -108,6 +119,7 @@ final class UserState {
             target.insert(ts, event.action(), event.surface(), item, quantized, 0);
             evict();
             watching = false;
+            counted = !watchEvicted;
             return !watchEvicted;
         }
         ChunkRef c = hitTier.chunks.get(hitChunk);
@@ -117,6 +129,7 @@ final class UserState {
         long oldTs = d.timestamps[i];
         byte oldSurface = d.surfaces[i];
         byte actions = (byte) (oldActions | event.action());
+        counted = (oldActions & event.action()) == 0; // a new action bit of this (user, item, fold window)
         long newTs = Math.max(oldTs, ts);
         byte surface = oldSurface;
         if (ts > oldTs || (ts == oldTs && event.surface() > oldSurface)) {

@@ -24,6 +24,8 @@ import java.util.Map;
 public final class Evaluator {
     private final TransActModel model;
     private final int batchSize;
+    /** Item feature files already loaded, by path (evaluations repeat during training). */
+    private final Map<Path, io.longview.examples.ItemFeatureFile.Table> itemTables = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param model     the model to score with (not closed here)
@@ -108,7 +110,9 @@ public final class Evaluator {
         // file order (a shuffle buffer of one request), read ahead on the stream's prefetch thread; a directory of shards works too
         ExampleStream stream = ExampleStream.open(exampleFile, 1, 0);
         try (ExampleStream.Epoch examples = stream.epoch(0)) {
-            ExampleBatcher batcher = new ExampleBatcher(config, stream.header());
+            Path itemFile = io.longview.examples.ItemFeatureFile.beside(exampleFile);
+            ExampleBatcher batcher = new ExampleBatcher(config, stream.header(),
+                    itemFile == null ? null : itemTables.computeIfAbsent(itemFile, io.longview.examples.ItemFeatureFile::read));
             Batch batch = Batch.allocate(config, batchSize, 0);
             long[] users = new long[batchSize];
             long[] requests = new long[batchSize];

@@ -5,6 +5,7 @@ import io.longview.core.checkpoint.ModelConfig;
 import io.longview.core.model.DenseFeatures;
 import io.longview.examples.ExampleFormat;
 import io.longview.examples.ExampleHeader;
+import io.longview.examples.ItemFeatureFile;
 import io.longview.examples.RequestRecord;
 
 import java.util.List;
@@ -18,7 +19,9 @@ import java.util.List;
  *   <li>tokens: the candidate's S_all in file order (oldest first), keeping only tokens of the parts in
  *       {@link ModelConfig#reads}, dequantized as {@code q * header.quantizerClip() / 127}; padding after them;</li>
  *   <li>candidate: the file's float embedding; labels: for each model head, the header's head of the same name;</li>
- *   <li>dense: {@link DenseFeatures} of |S_RT|, |S_LL|, |S_imp| at request time and the request time (UTC);</li>
+ *   <li>dense: {@link DenseFeatures} of |S_RT|, |S_LL|, |S_imp| at request time and the request time (UTC), then, when
+ *       the examples were built with item features, the candidate's row of the {@link ItemFeatureFile} (core
+ *       {@code ItemStatistics} at request time);</li>
  *   <li>NAL negatives: the request's impression negatives (newest first), at most the batch's capacity;</li>
  *   <li>user id: the request's user.</li>
  * </ul>
@@ -29,22 +32,34 @@ public final class ExampleBatcher {
     private final int[] headBits;
     private final boolean[] keepPart;
     private final byte[] q;
+    private final ItemFeatureFile.Table itemFeatures; // or null
+
+    /** A batcher for examples without item features. */
+    public ExampleBatcher(ModelConfig config, ExampleHeader header) {
+        this(config, header, null);
+    }
 
     /**
      * @throws IllegalArgumentException when the file's examples cannot feed this model: a model head the file has no
      *                                  labels for, a selection longer than the model's sequence, an embedding width
      *                                  or dense width that differs
+     * @param itemFeatures the item feature file beside the examples, or null when they have none
      */
-    public ExampleBatcher(ModelConfig config, ExampleHeader header) {
+    public ExampleBatcher(ModelConfig config, ExampleHeader header, ItemFeatureFile.Table itemFeatures) {
         this.config = config;
+        this.itemFeatures = itemFeatures;
         this.scale = header.quantizerClip() / 127f;
         if (config.dEmb() != ExampleFormat.EMBEDDING_DIM) {
             throw new IllegalArgumentException("model embedding width " + config.dEmb() + ", example files hold "
                     + ExampleFormat.EMBEDDING_DIM);
         }
-        if (config.denseDim() != DenseFeatures.DIM) {
-            throw new IllegalArgumentException("model dense width " + config.denseDim() + ", example features give "
-                    + DenseFeatures.DIM);
+        List<String> dense = new java.util.ArrayList<>(ModelConfig.DEFAULT_DENSE_FEATURES);
+        if (itemFeatures != null) {
+            dense.addAll(itemFeatures.names());
+        }
+        if (!config.denseFeatures().equals(dense)) {
+            throw new IllegalArgumentException("model dense features " + config.denseFeatures() + ", the example features give "
+                    + dense + (itemFeatures == null ? "" : " (" + DenseFeatures.DIM + " user/context + " + itemFeatures.dim() + " item)"));
         }
         if (header.selection().maxLength() > config.seqLength()) {
             throw new IllegalArgumentException("examples select up to " + header.selection().maxLength()
@@ -96,6 +111,9 @@ public final class ExampleBatcher {
         r.candidateEmbedding(j, batch.candidates(), row * e);
         DenseFeatures.write(r.realtimeCount(), r.lifelongCount(), r.impressionCount(), r.requestTimeMs(),
                 batch.dense(), row * batch.denseDim());
+        if (itemFeatures != null) {
+            itemFeatures.copy(r.requestId(), r.candidateItemId(j), batch.dense(), row * batch.denseDim() + DenseFeatures.DIM);
+        }
         byte labels = r.labels(j);
         for (int h = 0; h < headBits.length; h++) {
             batch.labels()[row * batch.heads() + h] = (labels & headBits[h]) != 0 ? 1f : 0f;

@@ -86,6 +86,7 @@ public final class Trainer {
     private final Map<String, float[]> m2 = new LinkedHashMap<>();
     private State resumed;
     private ExampleHeader header;                            // of the data being trained on: checkpoint settings
+    private Path dataPath;                                   // the example file or shard directory streamed now, or null
     private Path buildSummary;                               // examples.json of that data (its time range), or null
     private String codeVersion = codeVersionOfThisBuild();
     private double evalFraction = 1.0;
@@ -163,7 +164,12 @@ public final class Trainer {
      */
     public TrainingReport train(Path exampleFile, Path evalFile, Path runDir) {
         ExampleStream stream = ExampleStream.open(exampleFile, ExampleStream.DEFAULT_BUFFER_REQUESTS, config.seed());
-        return train(null, stream, stream.header(), evalFile, runDir, exampleFile.getFileName().toString());
+        this.dataPath = exampleFile;
+        try {
+            return train(null, stream, stream.header(), evalFile, runDir, exampleFile.getFileName().toString());
+        } finally {
+            this.dataPath = null;
+        }
     }
 
     /** Trains on every candidate of {@code records}, which were read under {@code header}; no evaluation or checkpoints. */
@@ -249,12 +255,14 @@ public final class Trainer {
                                  Path runDir, String dataName) {
         long start = System.nanoTime();
         this.header = header;
-        Path dataFile = dataName.endsWith(".lvx") ? Path.of(dataName) : evalFile;
+        Path dataFile = dataPath != null ? dataPath : dataName.endsWith(".lvx") ? Path.of(dataName) : evalFile;
         this.buildSummary = dataFile == null ? null : dataFile.resolveSibling(io.longview.examples.ExampleFormat.SUMMARY_FILE);
         List<Double> stepLoss = new ArrayList<>();
         long evalNanos = 0;
         ModelConfig mc = model.config();
-        ExampleBatcher batcher = new ExampleBatcher(mc, header);
+        Path itemFile = dataFile == null ? null : io.longview.examples.ItemFeatureFile.beside(dataFile);
+        io.longview.examples.ItemFeatureFile.Table itemTable = itemFile == null ? null : io.longview.examples.ItemFeatureFile.read(itemFile);
+        ExampleBatcher batcher = new ExampleBatcher(mc, header, itemTable);
         int total = 0;
         if (stream != null) {
             if (stream.examples() > Integer.MAX_VALUE) {

@@ -43,6 +43,7 @@ public final class UserHistory {
     private final TreeSet<Slot> explicit = new TreeSet<>(OLDEST_FIRST);
     private final TreeSet<Slot> impressions = new TreeSet<>(OLDEST_FIRST);
     private final Map<FoldKey, Slot> byKey = new HashMap<>();
+    private boolean counted; // the last apply added an action bit to a token that was kept
 
     public UserHistory(long userId, SequenceLimits limits) {
         this.userId = userId;
@@ -71,6 +72,7 @@ public final class UserHistory {
         }
         FoldKey key = new FoldKey(event.itemId(), limits.foldBucket(event.timestampMs()));
         Slot slot = byKey.get(key);
+        counted = false;
         if (slot == null) {
             byte[] q = new byte[D];
             System.arraycopy(embedding, off, q, 0, D);
@@ -78,8 +80,10 @@ public final class UserHistory {
             byKey.put(key, slot);
             setOf(slot).add(slot);
             evict();
-            return byKey.get(key) == slot;
+            counted = byKey.get(key) == slot;
+            return counted;
         }
+        counted = (slot.actions & event.action()) == 0;
         byte actions = (byte) (slot.actions | event.action());
         long ts = Math.max(slot.timestampMs, event.timestampMs());
         byte surface = slot.surface;
@@ -96,6 +100,15 @@ public final class UserHistory {
         setOf(slot).add(slot);
         evict();
         return true;
+    }
+
+    /**
+     * Whether the last {@link #apply} is a <b>counted action</b> of core {@link ItemStatistics}: it added an action bit
+     * that its token (this user, the item, the fold window) did not have, to a token that was kept (not evicted at
+     * once). A repeated or replayed event never counts; the store counts exactly these on append.
+     */
+    public boolean lastApplyCounted() {
+        return counted;
     }
 
     /** Number of explicit tokens kept (S_RT and S_LL together). */

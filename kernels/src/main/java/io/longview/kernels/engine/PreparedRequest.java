@@ -37,7 +37,8 @@ final class PreparedRequest {
     float[] candidates;   // (n, dEmb)
     int n;
     boolean explain;
-    final float[] dense;  // (denseDim)
+    float[] dense;        // (denseDim), or (n, denseDim) when denseStride = denseDim (per-candidate item features)
+    int denseStride;      // 0: one row shared by every candidate
     float[] out;          // (n, heads)
     List<RankResult.Picked>[] picked; // (n) when explaining
     PreparedHistory prepared; // only for the RANDOM and MOST_RECENT rules (core's selector picks then)
@@ -66,13 +67,17 @@ final class PreparedRequest {
     }
 
     @SuppressWarnings("unchecked")
-    void begin(UserSequences user, long requestTimeMs, float[] candidates, int n, boolean explain, float[] dense) {
+    void begin(UserSequences user, long requestTimeMs, float[] candidates, int n, boolean explain, float[] dense, int denseStride) {
         this.user = user;
         this.requestTimeMs = requestTimeMs;
         this.candidates = candidates;
         this.n = n;
         this.explain = explain;
+        if (this.dense.length < dense.length) {
+            this.dense = new float[dense.length];
+        }
         System.arraycopy(dense, 0, this.dense, 0, dense.length);
+        this.denseStride = denseStride;
         this.out = new float[n * w.heads];
         this.picked = explain ? new List[n] : null;
         this.prepared = null;

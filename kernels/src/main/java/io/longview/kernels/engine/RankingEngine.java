@@ -4,6 +4,7 @@ import io.longview.core.checkpoint.Checkpoint;
 import io.longview.core.checkpoint.CheckpointReader;
 import io.longview.core.checkpoint.ModelConfig;
 import io.longview.core.model.DenseFeatures;
+import io.longview.core.model.ItemStatistics;
 import io.longview.core.model.UserSequences;
 import io.longview.core.select.CandidateSelector;
 import io.longview.kernels.ScalarForward;
@@ -60,6 +61,7 @@ public final class RankingEngine implements AutoCloseable {
     private final ExecutorService pool;
     private final ConcurrentLinkedQueue<PreparedRequest> contexts = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    private final boolean needsItemFeatures;
 
     private RankingEngine(Checkpoint checkpoint, EngineOptions options) {
         if (checkpoint == null || options == null) {
@@ -71,13 +73,20 @@ public final class RankingEngine implements AutoCloseable {
         this.weights = new EngineWeights(checkpoint);
         List<String> names = config.denseFeatures();
         denseSource = new int[names.size()];
+        boolean items = false;
         for (int i = 0; i < names.size(); i++) {
             denseSource[i] = ModelConfig.DEFAULT_DENSE_FEATURES.indexOf(names.get(i));
-            if (denseSource[i] < 0) {
+            int k = ItemStatistics.FEATURE_NAMES.indexOf(names.get(i));
+            if (k >= 0) {
+                denseSource[i] = -1 - k; // an item feature: index k of the caller's per-candidate row
+                items = true;
+            }
+            if (denseSource[i] < 0 && k < 0) {
                 throw new IllegalArgumentException("dense feature '" + names.get(i) + "' is unknown to the engine; it computes "
-                        + ModelConfig.DEFAULT_DENSE_FEATURES);
+                        + ModelConfig.DEFAULT_DENSE_FEATURES + " and the item statistics " + ItemStatistics.FEATURE_NAMES);
             }
         }
+        needsItemFeatures = items;
         if (options.threads() > 1) {
             AtomicInteger id = new AtomicInteger();
             pool = Executors.newFixedThreadPool(options.threads() - 1, task -> {
@@ -133,6 +142,25 @@ public final class RankingEngine implements AutoCloseable {
      * @throws IllegalStateException    after {@link #close()}
      */
     public RankResult rank(UserSequences user, long requestTimeMs, float[] candidates, int n, boolean explain) {
+        return rank(user, requestTimeMs, candidates, n, explain, null);
+    }
+
+    /**
+     * Whether the model takes item statistics among its dense features (core {@link ItemStatistics}, names in the
+     * checkpoint): {@link #rank(UserSequences, long, float[], int, boolean, float[])} then needs them.
+     */
+    public boolean needsItemFeatures() {
+        return needsItemFeatures;
+    }
+
+    /**
+     * {@link #rank(UserSequences, long, float[], int, boolean)} with each candidate's item statistics.
+     *
+     * @param itemFeatures {@code (n, ItemStatistics.DIM)} row-major, each row written by
+     *                     {@link ItemStatistics#writeFeatures} at {@code requestTimeMs}; may be null when the model
+     *                     takes none ({@link #needsItemFeatures()})
+     */
+    public RankResult rank(UserSequences user, long requestTimeMs, float[] candidates, int n, boolean explain, float[] itemFeatures) {
         if (closed) {
             throw new IllegalStateException("the ranking engine is closed");
         }
@@ -150,9 +178,25 @@ public final class RankingEngine implements AutoCloseable {
         }
         float[] all = new float[DenseFeatures.DIM];
         DenseFeatures.write(user.realtime().size(), user.lifelong().size(), user.impressions().size(), requestTimeMs, all, 0);
-        float[] dense = new float[denseSource.length];
-        for (int i = 0; i < dense.length; i++) {
-            dense[i] = all[denseSource[i]];
+        int dd = denseSource.length;
+        float[] dense;
+        if (needsItemFeatures) {
+            if (itemFeatures == null || itemFeatures.length != (long) n * ItemStatistics.DIM) {
+                throw new IllegalArgumentException("this model takes item statistics: expected " + n + " × " + ItemStatistics.DIM
+                        + " item feature values, got " + (itemFeatures == null ? "none" : itemFeatures.length));
+            }
+            dense = new float[n * dd]; // (n, denseDim)
+            for (int c = 0; c < n; c++) {
+                for (int i = 0; i < dd; i++) {
+                    int src = denseSource[i];
+                    dense[c * dd + i] = src >= 0 ? all[src] : itemFeatures[c * ItemStatistics.DIM - 1 - src];
+                }
+            }
+        } else {
+            dense = new float[dd];
+            for (int i = 0; i < dd; i++) {
+                dense[i] = all[denseSource[i]];
+            }
         }
         PreparedRequest ctx = contexts.poll();
         if (ctx == null) {
@@ -160,7 +204,7 @@ public final class RankingEngine implements AutoCloseable {
         }
         try {
             long t0 = System.nanoTime();
-            ctx.begin(user, requestTimeMs, candidates, n, explain, dense);
+            ctx.begin(user, requestTimeMs, candidates, n, explain, dense, needsItemFeatures ? dd : 0);
             if (ctx.projected) {
                 int chunks = ctx.projectChunks();
                 PreparedRequest c = ctx;

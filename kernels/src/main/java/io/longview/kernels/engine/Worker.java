@@ -368,7 +368,7 @@ final class Worker {
         for (int g = 0; g < gn; g++) {
             int row = g * din;
             System.arraycopy(r.candidates, (g0 + g) * e, r0, row + at, e);
-            System.arraycopy(r.dense, 0, r0, row + at + e, w.denseDim);
+            System.arraycopy(r.dense, (g0 + g) * r.denseStride, r0, row + at + e, w.denseDim);
         }
         int len = gn * din;
         System.arraycopy(r0, 0, rr, 0, len);

@@ -53,14 +53,23 @@ public record AblationData(Map<SelectionRule, Path> prebuilt, Supplier<EventSour
      * of {@code longview examples --out DIR}); they are reused when built with the dataset's settings, else rebuilt.
      */
     public static AblationData fromDataset(Path datasetDir, Path examplesDir) {
+        return fromDataset(datasetDir, examplesDir, io.longview.examples.ItemFeatures.NONE);
+    }
+
+    /**
+     * {@link #fromDataset(Path, Path)} with examples that carry {@code itemFeatures} (prebuilt ones are reused only when
+     * they have the same item features; every set built here gets them).
+     */
+    public static AblationData fromDataset(Path datasetDir, Path examplesDir, io.longview.examples.ItemFeatures itemFeatures) {
         DatasetLayout layout = new DatasetLayout(datasetDir);
         DatasetManifest manifest = layout.readManifest();
         ExampleBuilderConfig config = ExampleBuilderConfig.fromManifest(manifest)
-                .withThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
+                .withThreads(Math.max(1, Runtime.getRuntime().availableProcessors())).withItemFeatures(itemFeatures);
         Map<SelectionRule, Path> pre = new EnumMap<>(SelectionRule.class);
         Path ex = examplesDir;
         if (Files.isRegularFile(ex.resolve("train.lvx")) && Files.isRegularFile(ex.resolve("eval.lvx"))
-                && sameSettings(ex.resolve("train.lvx"), config)) {
+                && sameSettings(ex.resolve("train.lvx"), config)
+                && (io.longview.examples.ItemFeatureFile.beside(ex) != null) == (itemFeatures == io.longview.examples.ItemFeatures.STATS)) {
             pre.put(SelectionRule.NEAREST, ex);
         }
         return new AblationData(pre, layout::openEvents, layout.readItems(), config);

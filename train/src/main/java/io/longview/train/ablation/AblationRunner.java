@@ -241,8 +241,15 @@ public final class AblationRunner {
         Map<String, HeadMetrics> last;
         Map<String, Double> blended = new LinkedHashMap<>();
         TrainingReport report;
-        // the row's parts and loss, the example file's budgets for those parts
+        // the row's parts and loss, the example file's budgets for those parts; examples built with item features
+        // widen the dense input by them (the checkpoint's dense feature names record them, so serving computes them)
         var modelConfig = row.model().withDataSelection(ExampleReader.summary(examplesDir.resolve("train.lvx")).header().selection());
+        List<String> itemNames = io.longview.examples.ItemFeatureFile.namesBeside(examplesDir);
+        if (!itemNames.isEmpty()) {
+            List<String> dense = new ArrayList<>(modelConfig.denseFeatures());
+            dense.addAll(itemNames);
+            modelConfig = modelConfig.toBuilder().denseFeatures(dense).build();
+        }
         try (TransActModel model = new TransActModel(modelConfig, seed)) {
             Trainer trainer = new Trainer(model, tc).withLog(trainLog).withCodeVersion(codeVersion)
                     .withEvalFraction(budget.evalFraction());

@@ -98,6 +98,33 @@ class AblationRunnerTest {
     }
 
     @Test
+    void itemStatisticsWidenTheDenseInputAndTheCheckpointNamesThem() throws Exception {
+        long seed = Seeds.seed(14);
+        SmallLogs.Log log = SmallLogs.random(seed, 6, 12, 200);
+        ExampleBuilderConfig builder = ExampleBuilderConfig.DEFAULT.withSplitTimeMs(log.splitTime(0.3)).withSnapshotId("stats-" + seed)
+                .withSelection(new SelectionConfig(16, 8, 8, 8, SelectionRule.NEAREST))
+                .withItemFeatures(io.longview.examples.ItemFeatures.STATS);
+        AblationData data = AblationData.ofEvents(() -> EventSources.of(log.events()), log.items(), builder);
+        AblationBudget budget = AblationBudget.defaults()
+                .withTrainer(TrainerConfig.defaults().withBatchSize(16).withLearningRate(3e-3f).withWarmupSteps(2))
+                .withMaxSteps(3).withEvalEverySteps(0);
+        Path run = tmp.resolve("run-stats");
+        AblationResult r = new AblationRunner(new PrintStream(OutputStreamNull.INSTANCE, true, StandardCharsets.UTF_8), "test")
+                .run(data, run, AblationLadder.select(TestConfigs.seq(TestConfigs.mlp(16), 40), "no-sequence", "v2"), seed, budget);
+        assertThat(run.resolve("examples-nearest").resolve(io.longview.examples.ItemFeatureFile.FILE_NAME)).isRegularFile();
+        for (AblationResult.RowResult row : r.rows()) {
+            assertThat(row.stepLoss()).allSatisfy(l -> assertThat(l).isFinite());
+            var c = io.longview.core.checkpoint.CheckpointReader.read(java.nio.file.Path.of(row.checkpoint())).config();
+            assertThat(c.denseDim()).isEqualTo(io.longview.core.model.DenseFeatures.DIM + io.longview.core.model.ItemStatistics.DIM);
+            assertThat(c.denseFeatures().subList(io.longview.core.model.DenseFeatures.DIM, c.denseDim()))
+                    .isEqualTo(io.longview.core.model.ItemStatistics.FEATURE_NAMES);
+            try (var engine = io.longview.kernels.engine.RankingEngine.load(java.nio.file.Path.of(row.checkpoint()), new io.longview.kernels.engine.EngineOptions(1))) {
+                assertThat(engine.needsItemFeatures()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void severalSeedsShareTheExamplesAndTrainIntoTheirOwnFolders() {
         long seed = Seeds.seed(14);
         SmallLogs.Log log = SmallLogs.random(seed, 6, 12, 200);
