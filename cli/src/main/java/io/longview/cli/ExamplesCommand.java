@@ -66,8 +66,9 @@ final class ExamplesCommand implements Callable<Integer> {
     @Option(names = "--force", description = "replace the output directory if it exists")
     boolean force;
 
-    @Option(names = "--engine", description = {"local (this process) or spark (the spark module's job in a child JVM; files",
-            "byte-identical to local's; see spark/README.md) (default ${DEFAULT-VALUE})"}, defaultValue = "local")
+    @Option(names = "--engine", description = {"local (this process) or spark (the spark module's job in a child JVM; shards",
+            "train/ and eval/ whose records in name order are local's, or with --merge byte-identical files; see spark/README.md)",
+            "(default ${DEFAULT-VALUE})"}, defaultValue = "local")
     Engine engine;
 
     /** Where the examples are built. */
@@ -78,6 +79,10 @@ final class ExamplesCommand implements Callable<Integer> {
 
     @Option(names = "--partitions", description = "user partitions (Spark tasks) for --engine spark (default: 2 x the master's parallelism)")
     Integer partitions;
+
+    @Option(names = "--merge", description = "--engine spark: merge the partitions into one train.lvx and eval.lvx on the driver "
+            + "(byte-identical to the local engine's) instead of writing shards train/part-NNNNN.lvx and eval/part-NNNNN.lvx")
+    boolean merge;
 
     @Override
     public Integer call() {
@@ -107,7 +112,7 @@ final class ExamplesCommand implements Callable<Integer> {
                 if (store != null) {
                     throw new InputException("--store works with --engine local only");
                 }
-                int rc = SparkEngine.run(dataset, dir, config, master, partitions, force);
+                int rc = SparkEngine.run(dataset, dir, config, master, partitions, force, merge);
                 if (rc != 0) {
                     return rc;
                 }
