@@ -60,18 +60,20 @@ public record ExampleSet(Path dir) {
     /**
      * The files of a side in canonical order: the one file, or the shards ({@code *.lvx}) in name order.
      *
-     * @throws InputException when the side is missing or its shard directory holds no {@code *.lvx} file
+     * @throws InputException when the side's shard directory holds no {@code *.lvx} file
      */
     public List<Path> files(ExampleHeader.Side side) {
         return files(path(side));
     }
 
-    /** The files of an example file or of a directory of shards ({@code *.lvx}, in name order). */
+    /**
+     * The files of an example file or of a directory of shards ({@code *.lvx}, in name order). A path that is not a
+     * directory is returned as the one file, existing or not (its reader says what is wrong with it).
+     *
+     * @throws InputException for a directory without any {@code *.lvx} file
+     */
     public static List<Path> files(Path fileOrDir) {
         if (!Files.isDirectory(fileOrDir)) {
-            if (!Files.isRegularFile(fileOrDir)) {
-                throw new InputException(fileOrDir, 0, "no such example file or shard directory");
-            }
             return List.of(fileOrDir);
         }
         List<Path> files = new ArrayList<>();
