@@ -36,7 +36,8 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, description = "the dataset directory (events, items, dataset.json)")
     Path dataset;
 
-    @Option(names = "--examples", description = "nearest-neighbour examples already built for this dataset with its default settings (default <dataset>/examples); rebuilt into the run folder when absent or different")
+    @Option(names = "--examples", description = "nearest-neighbour examples already built for this dataset with its default settings (default <dataset>/examples): "
+            + "train.lvx + eval.lvx, or the shard directories train/ + eval/ of examples --engine spark; rebuilt into the run folder when absent or different")
     Path examples;
 
     @Option(names = "--run", description = "the run folder (default runs/ablate-<dataset name>-<UTC time>)")

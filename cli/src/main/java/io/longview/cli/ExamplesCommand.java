@@ -66,8 +66,9 @@ final class ExamplesCommand implements Callable<Integer> {
     @Option(names = "--force", description = "replace the output directory if it exists")
     boolean force;
 
-    @Option(names = "--engine", description = {"local (this process) or spark (the spark module's job in a child JVM; files",
-            "byte-identical to local's; see spark/README.md) (default ${DEFAULT-VALUE})"}, defaultValue = "local")
+    @Option(names = "--engine", description = {"local (this process) or spark (the spark module's job in a child JVM; shards",
+            "train/ and eval/ whose records in name order are local's, or with --merge byte-identical files; see spark/README.md)",
+            "(default ${DEFAULT-VALUE})"}, defaultValue = "local")
     Engine engine;
 
     /** Where the examples are built. */
@@ -83,6 +84,10 @@ final class ExamplesCommand implements Callable<Integer> {
             "impression/click/save/hide counts at 1 h, 1 d, 30 d, rates, age; core ItemStatistics) into item-features.lvif,",
             "which the ranker then takes as dense features (default ${DEFAULT-VALUE})"}, defaultValue = "none")
     String itemFeatures;
+
+    @Option(names = "--merge", description = "--engine spark: merge the partitions into one train.lvx and eval.lvx on the driver "
+            + "(byte-identical to the local engine's) instead of writing shards train/part-NNNNN.lvx and eval/part-NNNNN.lvx")
+    boolean merge;
 
     @Override
     public Integer call() {
@@ -122,7 +127,7 @@ final class ExamplesCommand implements Callable<Integer> {
                     throw new InputException("--item-features stats works with --engine local only: the Spark job does not "
                             + "compute item statistics (they need a global pass over all users' events in time order)");
                 }
-                int rc = SparkEngine.run(dataset, dir, config, master, partitions, force);
+                int rc = SparkEngine.run(dataset, dir, config, master, partitions, force, merge);
                 if (rc != 0) {
                     return rc;
                 }

@@ -18,10 +18,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code longview import movielens|csv|jsonl}: a dataset into a validated dataset directory. */
+/** {@code longview import movielens|csv|jsonl|parquet}: a dataset into a validated dataset directory. */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Convert a dataset into a validated Longview dataset directory (events.csv, items.csv, dataset.json).",
-        subcommands = {ImportCommand.MovieLens.class, ImportCommand.Csv.class, ImportCommand.JsonLines.class})
+        subcommands = {ImportCommand.MovieLens.class, ImportCommand.Csv.class, ImportCommand.JsonLines.class, ImportCommand.Parquet.class})
 final class ImportCommand {
 
     /** Options every import shares. */
@@ -77,9 +77,10 @@ final class ImportCommand {
         }
     }
 
-    /** Generic event logs: CSV or JSON Lines. */
+    /** Generic event logs: CSV, JSON Lines or Parquet. */
     abstract static class EventLog extends Common implements Callable<Integer> {
-        @Option(names = "--events", required = true, description = "the event log: user_id,item_id,timestamp_ms,action,surface")
+        @Option(names = "--events", required = true, paramLabel = "F|DIR",
+                description = "the event log: user_id,item_id,timestamp_ms,action,surface (Parquet: a file or a directory of *.parquet parts)")
         Path events;
 
         @Option(names = "--items", description = "item embeddings (item_id,e0..e31 CSV or {item_id, embedding} JSON Lines); "
@@ -176,6 +177,15 @@ final class ImportCommand {
         @Override
         FileFormat format() {
             return FileFormat.JSONL;
+        }
+    }
+
+    @Command(name = "parquet", mixinStandardHelpOptions = true, description = {"Import a Parquet event log (a file, or a directory of *.parquet parts such as",
+            "Spark's output): columns by name, the same --columns, --timestamp-unit, --action-map and --requests as csv. See parquet/README.md."})
+    static final class Parquet extends EventLog {
+        @Override
+        FileFormat format() {
+            return FileFormat.PARQUET;
         }
     }
 }

@@ -25,7 +25,7 @@ final class SparkEngine {
     }
 
     /** Builds the examples of {@code dataset} into {@code out} on Spark; returns the child's exit status. */
-    static int run(Path dataset, Path out, ExampleBuilderConfig config, String master, Integer partitions, boolean force) {
+    static int run(Path dataset, Path out, ExampleBuilderConfig config, String master, Integer partitions, boolean force, boolean merge) {
         Path module = root().resolve("spark").resolve("target");
         Path classes = module.resolve("classes");
         if (!Files.isDirectory(classes.resolve("io/longview/spark")) || !Files.isDirectory(module.resolve("spark-lib"))) {
@@ -51,6 +51,9 @@ final class SparkEngine {
         }
         if (force) {
             cmd.add("--force");
+        }
+        if (merge) {
+            cmd.add("--merge");
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         pb.environment().putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");

@@ -2,6 +2,10 @@ package io.longview.cli;
 
 import io.longview.core.checkpoint.Checkpoint;
 import io.longview.core.checkpoint.CheckpointReader;
+import io.longview.examples.ExampleHeader;
+import io.longview.examples.ExampleReader;
+import io.longview.examples.ExampleSet;
+import io.longview.examples.ExampleWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +56,57 @@ class AblateCommandTest {
         assertThat(v2.provenance().notes()).containsKeys("data_from", "data_to");
         assertThat(java.time.Instant.parse(v2.provenance().notes().get("data_from")))
                 .isBefore(java.time.Instant.parse(v2.provenance().notes().get("data_to")));
+    }
+
+    /**
+     * {@code --examples} takes a directory of shards ({@code train/part-*.lvx}, {@code eval/part-*.lvx}, as the Spark
+     * job writes them): it is used as is (not rebuilt), and the same records split into shards train and evaluate
+     * exactly like the single files.
+     */
+    @Test
+    void aShardDirectoryTrainsLikeTheSingleFiles() throws IOException {
+        Path single = tmp.resolve("ex-single");
+        CliRun.of("examples", "--dataset", world.toString(), "--out", single.toString()).ok();
+        Path shards = tmp.resolve("ex-shards");
+        for (ExampleHeader.Side side : ExampleHeader.Side.values()) {
+            ExampleSet set = new ExampleSet(shards);
+            Files.createDirectories(set.shardDir(side));
+            ExampleReader.Summary whole = ExampleReader.summary(single.resolve(side.fileName()));
+            long perShard = whole.footer().requests() / 3 + 1;
+            try (ExampleSet.Records records = ExampleSet.records(single.resolve(side.fileName()))) {
+                for (int part = 0; part < 3; part++) {
+                    try (ExampleWriter w = new ExampleWriter(set.shardDir(side).resolve(ExampleSet.shardName(part)), whole.header())) {
+                        for (long i = 0; i < perShard && records.hasNext(); i++) {
+                            w.write(records.next());
+                        }
+                        w.finish();
+                    }
+                }
+            }
+            assertThat(set.files(side)).hasSize(3);
+            assertThat(set.summary(side).footer().candidates()).isEqualTo(whole.footer().candidates());
+        }
+        Files.copy(single.resolve("examples.json"), shards.resolve("examples.json"));
+
+        String[] budget = {"--rows", "rt-only", "--max-train-examples", "200", "--batch-size", "64", "--warmup", "1",
+                "--eval-fraction", "0.5", "--log-every", "0"};
+        CliRun a = CliRun.of(concat(new String[]{"ablate", "--dataset", world.toString(), "--run", tmp.resolve("run-single").toString(),
+                "--examples", single.toString()}, budget)).ok();
+        CliRun b = CliRun.of(concat(new String[]{"ablate", "--dataset", world.toString(), "--run", tmp.resolve("run-shards").toString(),
+                "--examples", shards.toString()}, budget)).ok();
+
+        assertThat(b.err() + b.out()).contains("training on " + shards).doesNotContain("built NEAREST");
+        assertThat(tableRow(b.out())).isEqualTo(tableRow(a.out())).isNotEmpty();
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    private static String tableRow(String out) {
+        return out.lines().filter(l -> l.startsWith("| rt-only |")).findFirst().orElse("");
     }
 
     @Test

@@ -319,13 +319,13 @@ public final class ExampleBuilder {
     /**
      * The {@code examples.json} of a build with this builder's configuration for an engine that wrote the files itself
      * ({@link ChunkReplayer}, the Spark job): {@code shards} is its number of user partitions, {@code outputDir} holds
-     * the finished {@code train.lvx} and {@code eval.lvx}, and {@code firstEventMs}/{@code lastEventMs} are the
+     * the finished {@code train.lvx} and {@code eval.lvx} or their shard directories ({@link ExampleSet}), and {@code firstEventMs}/{@code lastEventMs} are the
      * events' time range. Refuses a build without a single request, like {@link #build}.
      */
     public BuildSummary summary(long events, long users, int shards, long firstEventMs, long lastEventMs, Path outputDir,
                                 ExampleFooter train, ExampleFooter eval, double secs) throws IOException {
         BuildSummary s = summary(new Result(events, users, shards), train, eval, secs, new long[]{firstEventMs, lastEventMs},
-                Files.size(outputDir.resolve(ExampleFormat.TRAIN_FILE)), Files.size(outputDir.resolve(ExampleFormat.EVAL_FILE)));
+                new ExampleSet(outputDir).bytes(ExampleHeader.Side.TRAIN), new ExampleSet(outputDir).bytes(ExampleHeader.Side.EVAL));
         requireRequests(s, outputDir);
         return s;
     }

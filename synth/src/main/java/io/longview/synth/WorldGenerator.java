@@ -5,7 +5,8 @@ import io.longview.core.io.Progress;
 import io.longview.data.io.AtomicDirectory;
 import io.longview.data.io.DatasetLayout;
 import io.longview.data.io.DatasetManifest;
-import io.longview.data.io.EventLogWriter;
+import io.longview.data.io.EventWriter;
+import io.longview.data.io.FileFormat;
 import io.longview.data.io.ItemFileWriter;
 
 import java.io.IOException;
@@ -120,6 +121,19 @@ public final class WorldGenerator {
      * @throws IllegalArgumentException if {@code outDir} exists and {@code overwrite} is false, or threads &lt; 1
      */
     public static GenerationSummary generate(WorldConfig config, Path outDir, boolean overwrite, int threads, Progress progress) {
+        return generate(config, outDir, overwrite, threads, progress, FileFormat.CSV);
+    }
+
+    /**
+     * As {@link #generate(WorldConfig, Path, boolean, int, Progress)}, with the event log in {@code eventsFormat}:
+     * {@link FileFormat#CSV} ({@code events.csv}, or {@code events.csv.gz} when the config says so) or
+     * {@link FileFormat#PARQUET} ({@code events.parquet}, one file, the same rows in the same order).
+     */
+    public static GenerationSummary generate(WorldConfig config, Path outDir, boolean overwrite, int threads, Progress progress,
+                                             FileFormat eventsFormat) {
+        if (eventsFormat == FileFormat.JSONL) {
+            throw new IllegalArgumentException("the generator writes events as CSV or Parquet, not " + eventsFormat);
+        }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
         }
@@ -127,10 +141,11 @@ public final class WorldGenerator {
         SyntheticWorld world = SyntheticWorld.create(config);
         try (AtomicDirectory out = new AtomicDirectory(outDir, overwrite)) {
             Path items = out.dir().resolve(DatasetLayout.ITEMS);
-            Path events = out.dir().resolve(config.gzipEvents() ? DatasetLayout.EVENTS_GZ : DatasetLayout.EVENTS);
+            Path events = out.dir().resolve(eventsFormat == FileFormat.PARQUET ? DatasetLayout.EVENTS_PARQUET
+                    : config.gzipEvents() ? DatasetLayout.EVENTS_GZ : DatasetLayout.EVENTS);
             writeItems(world.catalog(), items);
             EventSink sink = new EventSink();
-            try (EventLogWriter writer = new EventLogWriter(events)) {
+            try (EventWriter writer = EventWriter.open(events)) {
                 sink.writer = writer;
                 if (threads == 1) {
                     for (long u = 1; u <= config.users(); u++) {
@@ -194,7 +209,7 @@ public final class WorldGenerator {
     /** Writes users' events and merges their statistics, on the writer thread. */
     private static final class EventSink {
         final WorldStatistics.Accumulator stats = new WorldStatistics.Accumulator();
-        EventLogWriter writer;
+        EventWriter writer;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
 

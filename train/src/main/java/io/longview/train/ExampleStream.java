@@ -3,20 +3,16 @@ package io.longview.train;
 import io.longview.core.io.InputException;
 import io.longview.examples.ExampleHeader;
 import io.longview.examples.ExampleReader;
+import io.longview.examples.ExampleSet;
 import io.longview.examples.RequestRecord;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.stream.Stream;
 
 /**
  * Training examples streamed from an example file, or from a directory of shard files ({@code *.lvx}, in name
@@ -88,20 +84,7 @@ public final class ExampleStream {
      * @throws InputException if a file is missing, not a complete example file, or the directory holds none
      */
     public static ExampleStream open(Path fileOrDir, int bufferRequests, long seed) {
-        List<Path> files = new ArrayList<>();
-        if (Files.isDirectory(fileOrDir)) {
-            try (Stream<Path> s = Files.list(fileOrDir)) {
-                s.filter(p -> p.getFileName().toString().endsWith(".lvx") && Files.isRegularFile(p)).sorted().forEach(files::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list " + fileOrDir + ": " + e.getMessage(), e);
-            }
-            if (files.isEmpty()) {
-                throw new InputException(fileOrDir, 0, "a directory of example shards without any *.lvx file");
-            }
-        } else {
-            files.add(fileOrDir);
-        }
-        return new ExampleStream(files, bufferRequests, seed);
+        return new ExampleStream(ExampleSet.files(fileOrDir), bufferRequests, seed);
     }
 
     /** The first file's header (all shards agree on the shapes that matter to training). */

@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * and {@code examples} read:
  *
  * <pre>
- * DIR/events.csv      the event log of DESIGN §1: user_id,item_id,timestamp_ms,action,surface (or events.csv.gz)
+ * DIR/events.csv      the event log of DESIGN §1: user_id,item_id,timestamp_ms,action,surface (or events.csv.gz,
+ *                     or events.parquet: a Parquet file or a directory of part files, see {@link ParquetEventReader})
  * DIR/items.csv       item_id,e0..e31 (float content embeddings)
  * DIR/dataset.json    manifest: source, counts, time range, suggested split time, snapshot id, embedding provenance
  * </pre>
@@ -20,11 +21,16 @@ import java.nio.file.Path;
 public record DatasetLayout(Path dir) {
     public static final String EVENTS = "events.csv";
     public static final String EVENTS_GZ = "events.csv.gz";
+    public static final String EVENTS_PARQUET = "events.parquet";
     public static final String ITEMS = "items.csv";
     public static final String MANIFEST = "dataset.json";
 
-    /** The event log: {@code events.csv.gz} if present, else {@code events.csv}. */
+    /** The event log: {@code events.parquet} if present, else {@code events.csv.gz} if present, else {@code events.csv}. */
     public Path events() {
+        Path parquet = dir.resolve(EVENTS_PARQUET);
+        if (Files.exists(parquet)) {
+            return parquet;
+        }
         Path gz = dir.resolve(EVENTS_GZ);
         return Files.exists(gz) ? gz : dir.resolve(EVENTS);
     }
@@ -37,9 +43,9 @@ public record DatasetLayout(Path dir) {
         return dir.resolve(MANIFEST);
     }
 
-    /** Opens the event log for reading ({@link CsvEventReader}, plain or gzip); close it when done. */
+    /** Opens the event log for reading ({@link CsvEventReader}, plain or gzip, or {@link ParquetEventReader}); close it when done. */
     public EventSource openEvents() {
-        return new CsvEventReader(events());
+        return EventSources.open(events());
     }
 
     /** Reads and checks the item file ({@link ItemFileReader}). */

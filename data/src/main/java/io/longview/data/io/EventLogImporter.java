@@ -32,7 +32,8 @@ import java.util.Objects;
  * <h2>What it does</h2>
  * <ol>
  *   <li>Reads the item file, if given ({@link ItemFileReader}: strict, every error names file and line).</li>
- *   <li>Streams the event log once ({@link EventSources}: CSV or JSON Lines by name, plain or gzip), validating every
+ *   <li>Streams the event log once ({@link EventSources}: CSV or JSON Lines by name, plain or gzip, or Parquet, a file
+ *       or a directory of part files), validating every
  *       row, checking that every event's item has an embedding ({@code events.csv:17: item 4211 has no embedding in
  *       items.csv}), and writing the canonical {@code events.csv} (rows in input order). Memory: the set of user ids
  *       and a bounded sample of timestamps ({@link TimeQuantile}); the log itself is never held.</li>
@@ -201,8 +202,11 @@ public final class EventLogImporter {
     private static ImportResult run(Builder b) {
         long start = System.nanoTime();
         FileFormat evFormat = b.eventsFormat != null ? b.eventsFormat : FileFormat.of(b.events);
-        if (!Files.isRegularFile(b.events)) {
+        if (!Files.exists(b.events)) {
             throw new InputException(b.events, 0, "no such file");
+        }
+        if (Files.isDirectory(b.events) && evFormat != FileFormat.PARQUET) {
+            throw new InputException(b.events, 0, "a directory: only a Parquet event log may be a directory of part files");
         }
         InMemoryItemEmbeddings items = null;
         if (b.items != null) {
@@ -223,15 +227,14 @@ public final class EventLogImporter {
                 while (src.hasNext()) {
                     Event e = src.next();
                     if (items != null && !items.contains(e.itemId())) {
-                        throw new InputException(src.file(), src.line(), "item " + e.itemId()
-                                + " has no embedding in the item file " + b.items.getFileName());
+                        throw src.error("item " + e.itemId() + " has no embedding in the item file " + b.items.getFileName());
                     }
                     if (seenItems != null) {
                         seenItems.add(e.itemId());
                     }
                     if (collected != null) {
                         if (e.action() == Actions.IMPRESSION) {
-                            throw new InputException(src.file(), src.line(), "an impression row, but --requests sessions makes the "
+                            throw src.error("an impression row, but --requests sessions makes the "
                                     + "requests from sessions of a log without impressions; use --requests impressions for this log");
                         }
                         collected.add(e);
@@ -351,6 +354,13 @@ public final class EventLogImporter {
 
     private static long size(Path f) {
         try {
+            if (Files.isDirectory(f)) {
+                long sum = 0;
+                for (Path p : io.longview.parquet.ParquetRowReader.files(f)) {
+                    sum += Files.size(p);
+                }
+                return sum;
+            }
             return Files.size(f);
         } catch (IOException e) {
             return 0;

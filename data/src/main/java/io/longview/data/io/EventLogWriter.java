@@ -21,7 +21,7 @@ import java.util.zip.GZIPOutputStream;
  * </pre>
  * A path ending in {@code .gz} is gzip-compressed. Streaming: nothing is held in memory.
  */
-public final class EventLogWriter implements AutoCloseable {
+public final class EventLogWriter implements EventWriter {
     public static final String HEADER = "user_id,item_id,timestamp_ms,action,surface";
 
     private final BufferedWriter out;
@@ -42,6 +42,7 @@ public final class EventLogWriter implements AutoCloseable {
         }
     }
 
+    @Override
     public void write(Event e) {
         line.setLength(0);
         line.append(e.userId()).append(',').append(e.itemId()).append(',').append(e.timestampMs()).append(',')
@@ -55,6 +56,7 @@ public final class EventLogWriter implements AutoCloseable {
     }
 
     /** Events written so far. */
+    @Override
     public long count() {
         return count;
     }

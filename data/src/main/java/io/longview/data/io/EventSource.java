@@ -28,6 +28,14 @@ public interface EventSource extends Iterator<Event>, AutoCloseable {
         return 0;
     }
 
+    /**
+     * A user error at the event last returned by {@link #next()}: {@code FILE:LINE: reason} (Parquet: {@code FILE: row
+     * R: reason}), for checks that callers make on a valid event (e.g. an item without an embedding).
+     */
+    default io.longview.core.io.InputException error(String reason) {
+        return new io.longview.core.io.InputException(file(), line(), reason);
+    }
+
     @Override
     void close();
 }

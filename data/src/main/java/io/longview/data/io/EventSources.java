@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Opens event logs: the factory that picks a reader by file name ({@link FileFormat#of}), so that callers (the
- * importer, the example builder, ingestion) handle CSV and JSON Lines, plain or gzip, alike.
+ * importer, the example builder, ingestion) handle CSV and JSON Lines, plain or gzip, and Parquet alike.
  */
 public final class EventSources {
     private EventSources() {
@@ -16,7 +16,8 @@ public final class EventSources {
 
     /**
      * Opens an event log, choosing the reader by the file name: {@code .csv[.gz]} → {@link CsvEventReader},
-     * {@code .jsonl[.gz]} / {@code .ndjson[.gz]} → {@link JsonLinesEventReader}.
+     * {@code .jsonl[.gz]} / {@code .ndjson[.gz]} → {@link JsonLinesEventReader}, {@code .parquet} or a directory →
+     * {@link ParquetEventReader}.
      *
      * @throws io.longview.core.io.InputException for an unknown extension, a missing or empty file, a bad header
      */
@@ -34,6 +35,7 @@ public final class EventSources {
         return switch (format) {
             case CSV -> new CsvEventReader(file, dialect);
             case JSONL -> new JsonLinesEventReader(file, dialect);
+            case PARQUET -> new ParquetEventReader(file, dialect);
         };
     }
 

@@ -6,16 +6,19 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The two text formats of the event log and the item file (DESIGN §1), each optionally gzip-compressed.
+ * The formats of the event log and the item file (DESIGN §1): two text formats, each optionally gzip-compressed, and
+ * Parquet (event logs only).
  *
  * <pre>
- * CSV     *.csv, *.csv.gz                      a header line, then one record per line
- * JSONL   *.jsonl, *.ndjson (and their .gz)    one JSON object per line (JSON Lines)
+ * CSV      *.csv, *.csv.gz                      a header line, then one record per line
+ * JSONL    *.jsonl, *.ndjson (and their .gz)    one JSON object per line (JSON Lines)
+ * PARQUET  *.parquet, or a directory            columns by name ({@link ParquetEventReader}); a directory: its *.parquet parts
  * </pre>
  */
 public enum FileFormat {
     CSV,
-    JSONL;
+    JSONL,
+    PARQUET;
 
     /**
      * The format a file name implies.
@@ -24,6 +27,9 @@ public enum FileFormat {
      */
     public static FileFormat of(Path file) {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".parquet") || java.nio.file.Files.isDirectory(file)) {
+            return PARQUET;
+        }
         if (n.endsWith(".gz")) {
             n = n.substring(0, n.length() - 3);
         }
@@ -34,15 +40,16 @@ public enum FileFormat {
             return JSONL;
         }
         throw new InputException(file, 0, "cannot tell the format from the file name '" + file.getFileName()
-                + "': expected .csv or .jsonl/.ndjson (optionally followed by .gz), or name the format explicitly");
+                + "': expected .csv or .jsonl/.ndjson (optionally followed by .gz), .parquet, or name the format explicitly");
     }
 
-    /** Parses {@code csv} or {@code jsonl} (case-insensitive; {@code ndjson} is accepted for JSONL). */
+    /** Parses {@code csv}, {@code jsonl} or {@code parquet} (case-insensitive; {@code ndjson} is accepted for JSONL). */
     public static FileFormat parse(String name) {
         return switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "csv" -> CSV;
             case "jsonl", "ndjson", "json-lines" -> JSONL;
-            default -> throw new IllegalArgumentException("unknown format '" + name + "', expected csv or jsonl");
+            case "parquet" -> PARQUET;
+            default -> throw new IllegalArgumentException("unknown format '" + name + "', expected csv, jsonl or parquet");
         };
     }
 }

@@ -56,6 +56,7 @@ public final class ItemFileReader {
         switch (format) {
             case CSV -> readCsv(file, out, firstLine);
             case JSONL -> readJsonLines(file, out, firstLine);
+            case PARQUET -> throw new InputException(file, 0, "item files in Parquet are not read: give item_id,e0..e31 as CSV or JSON Lines");
         }
         if (out.size() == 0) {
             throw new InputException(file, 0, "no items: the item file has no rows after its header");

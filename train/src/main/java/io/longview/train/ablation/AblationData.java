@@ -9,9 +9,8 @@ import io.longview.data.io.EventSource;
 import io.longview.examples.ExampleBuilder;
 import io.longview.examples.ExampleBuilderConfig;
 import io.longview.examples.ExampleHeader;
-import io.longview.examples.ExampleReader;
+import io.longview.examples.ExampleSet;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -50,7 +49,8 @@ public record AblationData(Map<SelectionRule, Path> prebuilt, Supplier<EventSour
 
     /**
      * {@link #fromDataset(Path)} with the nearest-neighbour examples looked for in {@code examplesDir} (e.g. the output
-     * of {@code longview examples --out DIR}); they are reused when built with the dataset's settings, else rebuilt.
+     * of {@code longview examples --out DIR}: {@code train.lvx}/{@code eval.lvx}, or the Spark job's shard directories
+     * {@code train/}/{@code eval/}, see {@link ExampleSet}); they are reused when built with the dataset's settings, else rebuilt.
      */
     public static AblationData fromDataset(Path datasetDir, Path examplesDir) {
         return fromDataset(datasetDir, examplesDir, io.longview.examples.ItemFeatures.NONE);
@@ -67,8 +67,8 @@ public record AblationData(Map<SelectionRule, Path> prebuilt, Supplier<EventSour
                 .withThreads(Math.max(1, Runtime.getRuntime().availableProcessors())).withItemFeatures(itemFeatures);
         Map<SelectionRule, Path> pre = new EnumMap<>(SelectionRule.class);
         Path ex = examplesDir;
-        if (Files.isRegularFile(ex.resolve("train.lvx")) && Files.isRegularFile(ex.resolve("eval.lvx"))
-                && sameSettings(ex.resolve("train.lvx"), config)
+        ExampleSet set = new ExampleSet(ex); // train.lvx/eval.lvx, or the shard directories train/ and eval/
+        if (set.exists() && sameSettings(set.path(ExampleHeader.Side.TRAIN), config)
                 && (io.longview.examples.ItemFeatureFile.beside(ex) != null) == (itemFeatures == io.longview.examples.ItemFeatures.STATS)) {
             pre.put(SelectionRule.NEAREST, ex);
         }
@@ -80,14 +80,12 @@ public record AblationData(Map<SelectionRule, Path> prebuilt, Supplier<EventSour
      * sets built here for the other rules hold the same requests, split and labels).
      */
     static boolean sameSettings(Path exampleFile, ExampleBuilderConfig config) {
-        try (ExampleReader r = ExampleReader.open(exampleFile)) {
-            ExampleHeader h = r.header();
-            SelectionConfig s = config.selection();
-            return h.selection().equals(new SelectionConfig(s.kLifelong(), s.recent(), s.kRealtime(), s.kImpressions(),
-                    SelectionRule.NEAREST)) && h.splitTimeMs() == config.splitTimeMs()
-                    && h.labelWindowMs() == config.labelWindowMs() && h.limits().equals(config.limits())
-                    && h.quantizerClip() == config.quantizerClip() && h.maxNegatives() == config.maxNegatives();
-        }
+        ExampleHeader h = ExampleSet.summary(exampleFile).header(); // a file, or a directory of shards
+        SelectionConfig s = config.selection();
+        return h.selection().equals(new SelectionConfig(s.kLifelong(), s.recent(), s.kRealtime(), s.kImpressions(),
+                SelectionRule.NEAREST)) && h.splitTimeMs() == config.splitTimeMs()
+                && h.labelWindowMs() == config.labelWindowMs() && h.limits().equals(config.limits())
+                && h.quantizerClip() == config.quantizerClip() && h.maxNegatives() == config.maxNegatives();
     }
 
     /** An event log in memory or elsewhere; {@code events} must open the same log each time. */

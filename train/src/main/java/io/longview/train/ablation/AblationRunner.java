@@ -7,6 +7,7 @@ import io.longview.core.select.SelectionRule;
 import io.longview.examples.ExampleHeader;
 import io.longview.examples.ExampleFormat;
 import io.longview.examples.ExampleReader;
+import io.longview.examples.ExampleSet;
 import io.longview.examples.RequestRecord;
 import io.longview.train.Evaluator;
 import io.longview.train.Trainer;
@@ -98,9 +99,7 @@ public final class AblationRunner {
         }
         Map<SelectionRule, Path> dirs = examples(data, runDir, rows);
         String snapshot;
-        try (ExampleReader reader = ExampleReader.open(dirs.values().iterator().next().resolve("train.lvx"))) {
-            snapshot = reader.header().snapshotId();
-        }
+        snapshot = new ExampleSet(dirs.values().iterator().next()).summary(ExampleHeader.Side.TRAIN).header().snapshotId();
         List<AblationResult.RowResult> results = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             AblationRow row = rows.get(i);
@@ -196,10 +195,10 @@ public final class AblationRunner {
      * @throws InputException naming the file, the head and the option that fixes it
      */
     public static void checkLearnable(Path examplesDir, List<String> heads) {
-        for (String file : List.of("train.lvx", "eval.lvx")) {
-            Path f = examplesDir.resolve(file);
-            ExampleReader.Summary s = ExampleReader.summary(f);
-            String split = file.startsWith("train") ? "training" : "evaluation";
+        for (ExampleHeader.Side side : ExampleHeader.Side.values()) {
+            Path f = new ExampleSet(examplesDir).path(side); // a file, or a directory of shards
+            ExampleReader.Summary s = ExampleSet.summary(f);
+            String split = side == ExampleHeader.Side.TRAIN ? "training" : "evaluation";
             if (s.footer().requests() == 0) {
                 throw new InputException(f, 0, "the " + split + " split has 0 requests: nothing to "
                         + (split.equals("training") ? "train on" : "evaluate") + ". A log without impression rows needs "
@@ -225,8 +224,10 @@ public final class AblationRunner {
         // all examples: streamed by the trainer (bounded memory); a capped budget reads only its first requests
         List<RequestRecord> records = budget.maxTrainExamples() == 0 ? null : new ArrayList<>();
         ExampleHeader header = null;
-        long total = records == null ? ExampleReader.summary(examplesDir.resolve("train.lvx")).footer().candidates() : 0;
-        try (ExampleReader r = records == null ? null : ExampleReader.open(examplesDir.resolve("train.lvx"))) {
+        ExampleSet set = new ExampleSet(examplesDir); // train.lvx/eval.lvx, or the shard directories train/ and eval/
+        Path trainFile = set.path(ExampleHeader.Side.TRAIN);
+        long total = records == null ? ExampleSet.summary(trainFile).footer().candidates() : 0;
+        try (ExampleSet.Records r = records == null ? null : ExampleSet.records(trainFile)) {
             header = r == null ? null : r.header();
             while (r != null && r.hasNext() && total < budget.maxTrainExamples()) {
                 RequestRecord rec = r.next();
@@ -236,7 +237,7 @@ public final class AblationRunner {
         }
         TrainerConfig tc = budget.trainer().withSeed(seed).withMaxSteps(budget.maxSteps())
                 .withEvalEverySteps(budget.evalEverySteps());
-        Path evalFile = examplesDir.resolve("eval.lvx");
+        Path evalFile = set.path(ExampleHeader.Side.EVAL);
         List<AblationResult.EvalPoint> history = new ArrayList<>();
         Map<String, HeadMetrics> last;
         Map<String, Double> blended = new LinkedHashMap<>();
@@ -253,7 +254,7 @@ public final class AblationRunner {
         try (TransActModel model = new TransActModel(modelConfig, seed)) {
             Trainer trainer = new Trainer(model, tc).withLog(trainLog).withCodeVersion(codeVersion)
                     .withEvalFraction(budget.evalFraction());
-            report = records == null ? trainer.train(examplesDir.resolve("train.lvx"), evalFile, rowDir)
+            report = records == null ? trainer.train(trainFile, evalFile, rowDir)
                     : trainer.train(records, header, evalFile, rowDir);
             for (TrainingReport.EvalPoint p : report.history()) {
                 history.add(new AblationResult.EvalPoint(p.step(), p.heads()));
@@ -291,8 +292,6 @@ public final class AblationRunner {
 
     /** The lifelong selection rule recorded in an example file's header. */
     static SelectionRule ruleOf(Path exampleFile) {
-        try (ExampleReader r = ExampleReader.open(exampleFile)) {
-            return r.header().selection().lifelongRule();
-        }
+        return ExampleSet.summary(exampleFile).header().selection().lifelongRule();
     }
 }
