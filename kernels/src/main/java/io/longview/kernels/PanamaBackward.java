@@ -1,6 +1,7 @@
 package io.longview.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -206,5 +207,61 @@ final class PanamaBackward {
         for (int i = limit; i < n; i++) {
             dy[dyOff + i] = rstd * (dy[dyOff + i] - meanDy - xhat[xOff + i] * meanDyX);
         }
+    }
+
+    /**
+     * {@link ScalarKernelSupport#softmaxRowExact}'s vector twin: the maximum in lanes (exact in any order), {@link
+     * ScalarKernelSupport#exp} per lane with the same operations (fma, mul, add, exact conversions: no library
+     * exponential, whose intrinsic and fallback differ), the sum sequential in index order, then the scale in lanes:
+     * the same bits as the scalar twin, compiled or interpreted.
+     */
+    static void softmaxRowExact(float[] s, int off, int n) {
+        int limit = n - n % L;
+        FloatVector mv = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < limit; i += L) {
+            mv = mv.max(FloatVector.fromArray(F, s, off + i));
+        }
+        float m = mv.reduceLanes(VectorOperators.MAX);
+        for (int i = limit; i < n; i++) {
+            m = Math.max(m, s[off + i]);
+        }
+        for (int i = 0; i < limit; i += L) {
+            exp(FloatVector.fromArray(F, s, off + i).sub(m)).intoArray(s, off + i);
+        }
+        for (int i = limit; i < n; i++) {
+            s[off + i] = ScalarKernelSupport.exp(s[off + i] - m);
+        }
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += s[off + i];
+        }
+        float inv = 1f / sum;
+        for (int i = 0; i < limit; i += L) {
+            FloatVector.fromArray(F, s, off + i).mul(inv).intoArray(s, off + i);
+        }
+        for (int i = limit; i < n; i++) {
+            s[off + i] *= inv;
+        }
+    }
+
+    /** {@link ScalarKernelSupport#exp} per lane, the same operations in the same order. */
+    private static FloatVector exp(FloatVector x0) {
+        FloatVector x = x0.max(ScalarKernelSupport.EXP_LO).min(ScalarKernelSupport.EXP_HI);
+        FloatVector n = x.fma(ScalarKernelSupport.LOG2E, ScalarKernelSupport.ROUND).sub(ScalarKernelSupport.ROUND);
+        FloatVector r = n.fma(bc(-ScalarKernelSupport.LN2_HI), x);
+        r = n.fma(bc(-ScalarKernelSupport.LN2_LO), r);
+        FloatVector y = r.fma(ScalarKernelSupport.EXP_P0, ScalarKernelSupport.EXP_P1);
+        y = y.fma(r, bc(ScalarKernelSupport.EXP_P2));
+        y = y.fma(r, bc(ScalarKernelSupport.EXP_P3));
+        y = y.fma(r, bc(ScalarKernelSupport.EXP_P4));
+        y = y.fma(r, bc(ScalarKernelSupport.EXP_P5));
+        y = y.fma(r.mul(r), r).add(1f);
+        IntVector e = (IntVector) n.convert(VectorOperators.F2I, 0);
+        FloatVector pow = e.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return y.mul(pow);
+    }
+
+    private static FloatVector bc(float v) {
+        return FloatVector.broadcast(F, v);
     }
 }

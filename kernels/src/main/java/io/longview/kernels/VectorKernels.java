@@ -25,6 +25,7 @@ package io.longview.kernels;
  */
 public final class VectorKernels {
     private static final KernelSupport IMPL = KernelProvider.get();
+    private static final boolean VECTOR = "vector".equals(IMPL.name());
 
     private VectorKernels() {
     }
@@ -325,6 +326,30 @@ public final class VectorKernels {
         checkPositive("n", n);
         checkRange("scores", scores.length, off, n);
         IMPL.maskedSoftmaxRow(scores, off, n);
+    }
+
+    /**
+     * In place over {@code scores[off .. off+n)}: softmax, deterministic: the exponential is a fixed polynomial of
+     * fma/mul/add (within 2 ulp of {@link Math#exp}; arguments below −87.3 give about 1e-38 instead of 0) and the
+     * normalizer a sequential sum, so the vector and scalar implementations give the same bits, and so does a JIT
+     * state (the Vector API's EXP and {@link Math#exp} differ between compiled and interpreted code). For a trainer
+     * whose runs must repeat bit for bit.
+     *
+     * @param scores finite values (not checked)
+     */
+    public static void softmaxRowExact(float[] scores, int off, int n) {
+        checkPositive("n", n);
+        checkRange("scores", scores.length, off, n);
+        if (VECTOR) {
+            PanamaBackward.softmaxRowExact(scores, off, n);
+        } else {
+            ScalarKernelSupport.softmaxRowExact(scores, off, n);
+        }
+    }
+
+    /** {@link #softmaxRowExact}'s exponential of one value (the same bits in every implementation). */
+    public static float expExact(float x) {
+        return ScalarKernelSupport.exp(x);
     }
 
     // ------------------------------------------------------------------------------------ backward (training)

@@ -1,0 +1,228 @@
+package io.longview.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.longview.core.testing.TestData;
+import io.longview.train.fused.FusedTransAct;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static io.longview.train.Close.assertAllClose;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The fused Java trainer's loss and the gradient of every parameter against DJL autograd on the same batch (an empty
+ * sequence, a one-token sequence, padding, partial negatives; NAL off, impression and in-batch negatives; one and
+ * three threads), against the float64 finite differences of {@code golden/gradients.json}, and bit-identical
+ * results for the same thread count.
+ */
+class FusedTransActTest {
+    static final ModelConfig SMALL = ModelConfig.DEFAULT.withMlp(List.of(32, 16)).withSequenceLength(40);
+    static final int[] LENGTHS = {0, 1, 5, 40, 13, 7, 33};
+
+    /** A batch with random content; lengths as given (so padding and an empty sequence), some negatives missing. */
+    static Batch randomBatch(ModelConfig c, int[] lengths, int maxNeg, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Batch b = Batch.allocate(c, lengths.length, maxNeg);
+        int t = c.seqLen();
+        int e = c.dEmb();
+        for (int i = 0; i < lengths.length; i++) {
+            b.lengths()[i] = lengths[i];
+            for (int j = 0; j < t; j++) {
+                for (int k = 0; k < e; k++) {
+                    b.tokens()[(i * t + j) * e + k] = (float) (rng.nextDouble(-0.65, 0.65));
+                }
+                b.actions()[i * t + j] = (byte) (rng.nextInt(16));
+                b.surfaces()[i * t + j] = rng.nextInt(c.surfaces());
+            }
+            for (int k = 0; k < e; k++) {
+                b.candidates()[i * e + k] = (float) rng.nextGaussian() * 0.2f;
+            }
+            for (int k = 0; k < c.denseDim(); k++) {
+                b.dense()[i * c.denseDim() + k] = (float) rng.nextDouble(0, 3);
+            }
+            for (int h = 0; h < b.heads(); h++) {
+                b.labels()[i * b.heads() + h] = rng.nextInt(3) == 0 ? 1f : 0f;
+            }
+            int n = i % 3 == 0 ? maxNeg : rng.nextInt(maxNeg + 1);
+            b.negativeCounts()[i] = n;
+            for (int k = 0; k < maxNeg * e; k++) {
+                b.negatives()[i * maxNeg * e + k] = (float) rng.nextDouble(-0.65, 0.65);
+            }
+            b.userIds()[i] = i % 4;
+        }
+        return b;
+    }
+
+    /** Initial weights with nonzero biases, so that every bias path matters. */
+    static Map<String, float[]> weights(ModelConfig c, long seed) {
+        Map<String, float[]> w = TransActModel.initialWeights(c, seed);
+        SplittableRandom rng = new SplittableRandom(seed + 1);
+        for (Map.Entry<String, float[]> e : w.entrySet()) {
+            if (e.getKey().startsWith("b_") || e.getKey().endsWith(".b")) {
+                float[] v = e.getValue();
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) rng.nextGaussian() * 0.1f;
+                }
+            }
+        }
+        return w;
+    }
+
+    /** DJL's loss and gradients of every parameter (the trainer's path: forward, Losses, backward). */
+    static float djl(TransActModel model, Batch batch, LossConfig lc, Map<String, float[]> grads) {
+        try (NDManager step = model.manager().newSubManager();
+             GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            ForwardOutput out = model.forward(step, batch);
+            NDArray loss = Losses.total(step, model, out, batch, lc);
+            float value = loss.getFloat();
+            gc.backward(loss);
+            for (Map.Entry<String, NDArray> p : model.parameters().entrySet()) {
+                try (NDArray g = p.getValue().getGradient()) {
+                    grads.put(p.getKey(), g.toFloatArray());
+                    g.subi(g);
+                }
+            }
+            return value;
+        }
+    }
+
+    static void assertGradientsClose(String what, Map<String, float[]> actual, Map<String, float[]> expected) {
+        assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
+        for (String name : expected.keySet()) {
+            float[] e = expected.get(name);
+            double max = 0;
+            for (float v : e) {
+                max = Math.max(max, Math.abs(v));
+            }
+            double[] ed = new double[e.length];
+            for (int i = 0; i < e.length; i++) {
+                ed[i] = e[i];
+            }
+            // float32 against float32 in another summation order: relative to the tensor's scale
+            assertAllClose(what + " d" + name, actual.get(name), ed, 2e-3, 2e-4 * max + 1e-7);
+        }
+    }
+
+    @Test
+    void everyGradientMatchesDjl() {
+        Map<String, float[]> w = weights(SMALL, 7);
+        try (TransActModel model = new TransActModel(SMALL, w);
+             FusedTransAct one = new FusedTransAct(SMALL, 1);
+             FusedTransAct three = new FusedTransAct(SMALL, 3)) {
+            for (NalMode mode : NalMode.values()) {
+                LossConfig lc = new LossConfig(List.of(1.0, 0.5, 2.0), 0.3, mode, 6);
+                Batch batch = randomBatch(SMALL, LENGTHS, 6, 11);
+                if (mode == NalMode.IN_BATCH) {
+                    InBatchNegatives.fill(batch);
+                }
+                Map<String, float[]> expected = new LinkedHashMap<>();
+                float djlLoss = djl(model, batch, lc, expected);
+                for (FusedTransAct engine : List.of(one, three)) {
+                    FusedTransAct.Step s = engine.forwardBackward(w, batch, lc);
+                    String what = mode + ", " + engine.threads() + " threads";
+                    assertAllClose(what + " loss", new float[]{s.loss()}, new double[]{djlLoss}, 1e-5, 1e-6);
+                    if (mode != NalMode.OFF) {
+                        assertThat(s.nal()).as(what + " nal").isGreaterThan(0f);
+                    }
+                    assertGradientsClose(what, engine.gradients(), expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void trimmedBatchGivesTheSameGradients() {
+        Map<String, float[]> w = weights(SMALL, 3);
+        LossConfig lc = new LossConfig(List.of(1.0, 1.0, 1.0), 0.1, NalMode.IMPRESSIONS, 4);
+        Batch batch = randomBatch(SMALL, new int[]{3, 0, 9, 2}, 4, 5);
+        try (FusedTransAct engine = new FusedTransAct(SMALL, 2)) {
+            float full = engine.forwardBackward(w, batch, lc).loss();
+            Map<String, float[]> g = new LinkedHashMap<>();
+            engine.gradients().forEach((k, v) -> g.put(k, v.clone()));
+            float trimmed = engine.forwardBackward(w, batch.trimmed(), lc).loss();
+            assertThat(trimmed).isEqualTo(full);
+            engine.gradients().forEach((k, v) -> assertThat(v).as(k).containsExactly(g.get(k)));
+        }
+    }
+
+    @Test
+    void sameThreadCountSameBits() {
+        Map<String, float[]> w = weights(SMALL, 9);
+        LossConfig lc = LossConfig.defaults(3);
+        Batch batch = randomBatch(SMALL, LENGTHS, 16, 2);
+        Map<String, float[]> first = new LinkedHashMap<>();
+        float loss;
+        try (FusedTransAct a = new FusedTransAct(SMALL, 3)) {
+            loss = a.forwardBackward(w, batch, lc).loss();
+            a.gradients().forEach((k, v) -> first.put(k, v.clone()));
+        }
+        try (FusedTransAct b = new FusedTransAct(SMALL, 3)) {
+            for (int run = 0; run < 2; run++) {
+                assertThat(b.forwardBackward(w, batch, lc).loss()).isEqualTo(loss);
+                b.gradients().forEach((k, v) -> assertThat(v).as(k).containsExactly(first.get(k)));
+            }
+        }
+    }
+
+    @Test
+    void noSequenceRanker() {
+        ModelConfig c = SMALL.withSequence(false, SMALL.parts());
+        Map<String, float[]> w = weights(c, 4);
+        LossConfig lc = LossConfig.defaults(3);
+        Batch batch = randomBatch(c, new int[]{0, 4, 2}, 16, 8);
+        try (TransActModel model = new TransActModel(c, w); FusedTransAct engine = new FusedTransAct(c, 2)) {
+            Map<String, float[]> expected = new LinkedHashMap<>();
+            float djlLoss = djl(model, batch, lc, expected);
+            FusedTransAct.Step s = engine.forwardBackward(w, batch, lc);
+            assertAllClose("loss", new float[]{s.loss()}, new double[]{djlLoss}, 1e-5, 1e-6);
+            assertGradientsClose("no sequence", engine.gradients(), expected);
+        }
+    }
+
+    /** golden/gradients.json: float64 central differences of Σ_h BCE and of the NAL on forward.json's case 1. */
+    @Test
+    void goldenFiniteDifferences() throws IOException {
+        Golden golden = Golden.load();
+        JsonNode grads = new ObjectMapper().readTree(TestData.golden("gradients.json").toFile());
+        int caseIndex = grads.get("case").asInt();
+        Map<String, float[]> w = new LinkedHashMap<>();
+        try (TransActModel model = new TransActModel(golden.config, 1)) {
+            golden.loadWeights(model);
+            for (String name : model.parameters().keySet()) {
+                w.put(name, model.parameterValues(name));
+            }
+        }
+        Batch batch = Batch.allocate(golden.config, 1, 16);
+        golden.fill(batch, 0, golden.cases().get(caseIndex));
+        int h = golden.config.heads().size();
+        LossConfig bceOnly = new LossConfig(java.util.Collections.nCopies(h, 1.0), 0, NalMode.OFF, 16);
+        LossConfig nalOnly = new LossConfig(java.util.Collections.nCopies(h, 0.0), 1, NalMode.IMPRESSIONS, 16);
+        try (FusedTransAct engine = new FusedTransAct(golden.config, 1)) {
+            for (String part : List.of("bce", "nal")) {
+                FusedTransAct.Step s = engine.forwardBackward(w, batch, part.equals("bce") ? bceOnly : nalOnly);
+                assertAllClose(part, new float[]{s.loss()}, new double[]{grads.get(part).asDouble()}, 1e-4, 1e-5);
+                for (String name : w.keySet()) {
+                    JsonNode g = grads.get("gradients").get(name);
+                    assertThat(g).as(name + " in gradients.json").isNotNull();
+                    double[] expected = Golden.doubles(g.get("grad_" + part));
+                    float[] actual = engine.gradients().get(name);
+                    // E_pos: the file has the rows of the case's tokens; the rows after them get no gradient
+                    assertAllClose(part + " d" + name, java.util.Arrays.copyOf(actual, expected.length), expected, 1e-3, 1e-6);
+                    for (int i = expected.length; i < actual.length; i++) {
+                        assertThat(actual[i]).as(part + " d" + name + "[" + i + "]").isZero();
+                    }
+                }
+            }
+        }
+    }
+}
