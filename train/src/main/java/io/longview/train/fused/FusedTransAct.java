@@ -31,9 +31,13 @@ import java.util.concurrent.Future;
  * triangle inside a diagonal block, whose masked entries are set to 0). Attention probabilities are kept for the
  * backward pass.
  *
- * <p><b>Deterministic kernels.</b> The softmax is {@link VectorKernels#softmaxRowExact} and the losses use
- * {@link StrictMath}: the Vector API's EXP and {@link Math#exp} may give other bits once JIT-compiled, which made two
- * same-seed runs differ in the last bit.
+ * <p><b>Deterministic kernels.</b> Bits must not depend on the JIT state: the Vector API's EXP and lane reductions
+ * ({@code reduceLanes(ADD)}, a tree once compiled, sequential when interpreted) and {@link Math#exp} may give other
+ * bits once compiled, which made two same-seed runs differ. So the products are all {@link VectorKernels#matmul}
+ * (lane-parallel over outputs, each a sequential sum) and {@link VectorKernels#addMatmulTransposeA} (the same), input
+ * gradients {@code dy · Wᵀ} are products with W's transpose (made once per step; per attention block for K and V),
+ * the softmax is {@link VectorKernels#softmaxRowExact}, the row reductions of the LayerNorm and softmax backward and
+ * the NAL's dot products are sequential loops here, and the losses use {@link StrictMath}.
  *
  * <p><b>Data parallel, deterministic.</b> The batch is cut into {@code threads} contiguous slices of examples, balanced
  * by estimated cost (a function of the lengths only), each computed into its own gradient buffers; the buffers are
@@ -97,7 +101,7 @@ public final class FusedTransAct implements AutoCloseable {
             throw new IllegalArgumentException("loss has " + loss.headWeights().size() + " head weights, batch has "
                     + batch.heads() + " heads");
         }
-        Params w = new Params(c, weights);
+        Params w = new Params(c, weights).withTransposes(c);
         int bs = batch.size();
         boolean nal = c.useSequence() && loss.nalMode() != NalMode.OFF && loss.nalWeight() > 0;
         int nalCount = nal ? nalPositions(batch) : 0;
@@ -218,6 +222,62 @@ public final class FusedTransAct implements AutoCloseable {
         final float[][] mlpB;
         final float[] wHead;
         final float[] bHead;
+        // transposes (out, in) of the matrices, for the input gradients dx = dy · Wᵀ as plain products (weights only)
+        float[][] wqT;
+        float[][] wkT;
+        float[][] wvT;
+        float[][] w1T;
+        float[][] w2T;
+        float[] wOutT;
+        float[] pT;
+        float[][] crossWT;
+        float[][] mlpWT;
+        float[] wHeadT;
+
+        /** The transposes of every matrix (for the weights; gradients do not need them). */
+        Params withTransposes(ModelConfig c) {
+            int d = c.dModel();
+            int nl = wq.length;
+            wqT = new float[nl][];
+            wkT = new float[nl][];
+            wvT = new float[nl][];
+            w1T = new float[nl][];
+            w2T = new float[nl][];
+            for (int l = 0; l < nl; l++) {
+                wqT[l] = transpose(wq[l], d, d);
+                wkT[l] = transpose(wk[l], d, d);
+                wvT[l] = transpose(wv[l], d, d);
+                w1T[l] = transpose(w1[l], d, c.dFf());
+                w2T[l] = transpose(w2[l], c.dFf(), d);
+            }
+            if (c.useSequence()) {
+                wOutT = transpose(wOut, d, d);
+                pT = transpose(p, d, c.dEmb());
+            }
+            int in = c.rankerInputDim();
+            crossWT = new float[crossW.length][];
+            for (int i = 0; i < crossW.length; i++) {
+                crossWT[i] = transpose(crossW[i], in, in);
+            }
+            mlpWT = new float[mlpW.length][];
+            int prev = in;
+            for (int i = 0; i < mlpW.length; i++) {
+                mlpWT[i] = transpose(mlpW[i], prev, c.mlp().get(i));
+                prev = c.mlp().get(i);
+            }
+            wHeadT = transpose(wHead, prev, c.heads().size());
+            return this;
+        }
+
+        private static float[] transpose(float[] w, int rows, int cols) {
+            float[] t = new float[w.length];
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    t[j * rows + r] = w[r * cols + j];
+                }
+            }
+            return t;
+        }
 
         Params(ModelConfig c, Map<String, float[]> m) {
             int nl = c.useSequence() ? c.layers() : 0;
@@ -317,6 +377,7 @@ public final class FusedTransAct implements AutoCloseable {
         private float[] dh;
         private float[] tmp;
         private float[] ds;
+        private float[] kt;
         private float[] pooled;
         private int[] argmax = new int[0];
         private float[] dpool;
@@ -420,9 +481,19 @@ public final class FusedTransAct implements AutoCloseable {
             flops += 2L * rows * inDim * outDim;
         }
 
-        private void mmTB(float[] dyA, int dyOff, int rows, int outDim, float[] wt, int wOff, int inDim, float[] dx, int dxOff) {
-            VectorKernels.matmulTransposeB(dyA, dyOff, rows, outDim, wt, wOff, inDim, dx, dxOff);
-            flops += 2L * rows * inDim * outDim;
+        /** {@code dx = dy · Wᵀ} as the plain product with {@code wT}, W's transpose (see the class comment). */
+        private void mmT(float[] dyA, int dyOff, int rows, int outDim, float[] wT, int inDim, float[] dx, int dxOff) {
+            mm(dyA, dyOff, rows, outDim, wT, 0, inDim, dx, dxOff);
+        }
+
+        /** Rows {@code o .. o+n} of {@code a} (width d) transposed into {@code kt} as (d, n). */
+        private void transposeRows(float[] a, int o, int n, int d, float[] kt) {
+            for (int j = 0; j < n; j++) {
+                int src = (o + j) * d;
+                for (int x = 0; x < d; x++) {
+                    kt[x * n + j] = a[src + x];
+                }
+            }
         }
 
         private void mmTA(float[] x, int xOff, int rows, int inDim, float[] dyA, int dyOff, int outDim, float[] dw, int dwOff) {
@@ -517,7 +588,9 @@ public final class FusedTransAct implements AutoCloseable {
             for (int q0 = 0; q0 < len; q0 += BLOCK) {
                 int q1 = Math.min(len, q0 + BLOCK);
                 int rb = q1 - q0;
-                mmTB(q, (o + q0) * d, rb, d, k, o * d, q1, p, base);        // scores (rb, q1)
+                kt = grow(kt, (long) d * q1);
+                transposeRows(k, o, q1, d, kt);
+                mm(q, (o + q0) * d, rb, d, kt, 0, q1, p, base);                   // scores (rb, q1)
                 for (int r = 0; r < rb; r++) {
                     int row = base + r * q1;
                     int cnt = q0 + r + 1;
@@ -606,7 +679,7 @@ public final class FusedTransAct implements AutoCloseable {
             float[] dhh = dmlp;
             mmTA(hm[c.mlp().size()], 0, nb, prev, logits, 0, h, g.wHead, 0);
             VectorKernels.addColumnSums(logits, 0, nb, h, g.bHead, 0);
-            mmTB(logits, 0, nb, h, w.wHead, 0, prev, dhh, 0);
+            mmT(logits, 0, nb, h, w.wHeadT, prev, dhh, 0);
             for (int i = c.mlp().size() - 1; i >= 0; i--) {
                 int o = c.mlp().get(i);
                 int inI = i == 0 ? in : c.mlp().get(i - 1);
@@ -614,7 +687,7 @@ public final class FusedTransAct implements AutoCloseable {
                 mmTA(hm[i], 0, nb, inI, dhh, 0, o, g.mlpW[i], 0);
                 VectorKernels.addColumnSums(dhh, 0, nb, o, g.mlpB[i], 0);
                 dmlp2 = grow(dmlp2, (long) nb * Math.max(inI, in));
-                mmTB(dhh, 0, nb, o, w.mlpW[i], 0, inI, dmlp2, 0);
+                mmT(dhh, 0, nb, o, w.mlpWT[i], inI, dmlp2, 0);
                 float[] t = dmlp;
                 dmlp = dmlp2;
                 dmlp2 = t;
@@ -635,7 +708,7 @@ public final class FusedTransAct implements AutoCloseable {
                 }
                 mmTA(rs[i], 0, nb, in, dc, 0, in, g.crossW[i], 0);
                 VectorKernels.addColumnSums(dc, 0, nb, in, g.crossB[i], 0);
-                mmTB(dc, 0, nb, in, w.crossW[i], 0, in, tmp, 0);
+                mmT(dc, 0, nb, in, w.crossWT[i], in, tmp, 0);
                 for (int j = 0; j < nb * in; j++) {
                     dr[j] += tmp[j];
                 }
@@ -655,7 +728,7 @@ public final class FusedTransAct implements AutoCloseable {
             mmTA(pooled, 0, nb, d, dseq, 0, d, g.wOut, 0);
             VectorKernels.addColumnSums(dseq, 0, nb, d, g.bOut, 0);
             dpool = grow(dpool, (long) nb * d);
-            mmTB(dseq, 0, nb, d, w.wOut, 0, d, dpool, 0);
+            mmT(dseq, 0, nb, d, w.wOutT, d, dpool, 0);
         }
 
         private static void addBias(float[] y, int rows, int n, float[] bias) {
@@ -714,10 +787,10 @@ public final class FusedTransAct implements AutoCloseable {
             for (int j = 0; j < m; j++) {
                 int b = eligEx[j];
                 int cnt = batch.negativeCounts()[b0 + b];
-                nalLogits[0] = VectorKernels.dot(u, j * e, posN, j * e, e);
+                nalLogits[0] = dot(u, j * e, posN, j * e, e);
                 float mx = nalLogits[0];
                 for (int k = 0; k < cnt; k++) {
-                    nalLogits[k + 1] = VectorKernels.dot(u, j * e, negN, (b * nNeg + k) * e, e);
+                    nalLogits[k + 1] = dot(u, j * e, negN, (b * nNeg + k) * e, e);
                     mx = Math.max(mx, nalLogits[k + 1]);
                 }
                 double sum = 0;
@@ -740,7 +813,7 @@ public final class FusedTransAct implements AutoCloseable {
                 }
             }
             mmTA(zg, 0, m, d, du, 0, e, g.p, 0);
-            mmTB(du, 0, m, e, w.p, 0, d, zg, 0);                                 // dZ rows, reusing zg
+            mmT(du, 0, m, e, w.pT, d, zg, 0);                                 // dZ rows, reusing zg
             for (int j = 0; j < m; j++) {
                 int ro = eligRow[j] * d;
                 for (int x = 0; x < d; x++) {
@@ -780,19 +853,19 @@ public final class FusedTransAct implements AutoCloseable {
                 float[] h = hs[l];
                 float[] x = xs[l];
                 for (int r = 0; r < n; r++) {
-                    VectorKernels.layerNormBackward(z, r * d, d, rstd2[l][r], dz, r * d);
+                    layerNormBackward(z, r * d, d, rstd2[l][r], dz, r * d);
                 }
                 // dz is now d(Y + F); F = H W2, H = ReLU(Y W1)
                 mmTA(h, 0, n, dff, dz, 0, d, g.w2[l], 0);
-                mmTB(dz, 0, n, d, w.w2[l], 0, dff, dh, 0);
+                mmT(dz, 0, n, d, w.w2T[l], dff, dh, 0);
                 VectorKernels.reluBackward(h, 0, dh, 0, n * dff);
                 mmTA(y, 0, n, d, dh, 0, dff, g.w1[l], 0);
-                mmTB(dh, 0, n, dff, w.w1[l], 0, d, dy, 0);
+                mmT(dh, 0, n, dff, w.w1T[l], d, dy, 0);
                 for (int i = 0; i < n * d; i++) {
                     dy[i] += dz[i];
                 }
                 for (int r = 0; r < n; r++) {
-                    VectorKernels.layerNormBackward(y, r * d, d, rstd1[l][r], dy, r * d);
+                    layerNormBackward(y, r * d, d, rstd1[l][r], dy, r * d);
                 }
                 // dy is now d(X + A): dX gets it directly, A = softmax(Q Kᵀ · scale) V gets it too
                 Arrays.fill(dk, 0, n * d, 0f);
@@ -805,11 +878,11 @@ public final class FusedTransAct implements AutoCloseable {
                 mmTA(x, 0, n, d, dv, 0, d, g.wv[l], 0);
                 // dX = dy + dQ Wqᵀ + dK Wkᵀ + dV Wvᵀ, into dz for the layer below
                 System.arraycopy(dy, 0, dz, 0, n * d);
-                mmTB(dq, 0, n, d, w.wq[l], 0, d, tmp, 0);
+                mmT(dq, 0, n, d, w.wqT[l], d, tmp, 0);
                 addInto(dz, tmp, n * d);
-                mmTB(dk, 0, n, d, w.wk[l], 0, d, tmp, 0);
+                mmT(dk, 0, n, d, w.wkT[l], d, tmp, 0);
                 addInto(dz, tmp, n * d);
-                mmTB(dv, 0, n, d, w.wv[l], 0, d, tmp, 0);
+                mmT(dv, 0, n, d, w.wvT[l], d, tmp, 0);
                 addInto(dz, tmp, n * d);
             }
             // token embeddings: x = [token | candidate] + Σ_bits E_act + E_surf[s] + E_pos[t]
@@ -840,10 +913,12 @@ public final class FusedTransAct implements AutoCloseable {
             for (int q0 = 0; q0 < len; q0 += BLOCK) {
                 int q1 = Math.min(len, q0 + BLOCK);
                 int rb = q1 - q0;
-                mmTB(da, (o + q0) * d, rb, d, v, o * d, q1, ds, 0);                // dP (rb, q1)
+                kt = grow(kt, (long) d * q1);
+                transposeRows(v, o, q1, d, kt);
+                mm(da, (o + q0) * d, rb, d, kt, 0, q1, ds, 0);                    // dP (rb, q1)
                 for (int r = 0; r < rb; r++) {
                     int cnt = q0 + r + 1;
-                    VectorKernels.softmaxRowBackward(p, base + r * q1, ds, r * q1, cnt);
+                    softmaxBackward(p, base + r * q1, ds, r * q1, cnt);
                     for (int j = 0; j < cnt; j++) {
                         ds[r * q1 + j] *= scale;
                     }
@@ -866,6 +941,39 @@ public final class FusedTransAct implements AutoCloseable {
     private static void addInto(float[] dst, int dOff, float[] src, int sOff, int n) {
         for (int i = 0; i < n; i++) {
             dst[dOff + i] += src[sOff + i];
+        }
+    }
+
+    /** Sequential dot product (the same bits in every JIT state, unlike a lane reduction). */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += a[aOff + i] * b[bOff + i];
+        }
+        return s;
+    }
+
+    /** {@code dp[i] = p[i] · (dp[i] − Σ_j p[j] dp[j])}, sequential (the scalar twin's arithmetic of the kernel). */
+    static void softmaxBackward(float[] p, int pOff, float[] dp, int dpOff, int n) {
+        float s = dot(p, pOff, dp, dpOff, n);
+        for (int i = 0; i < n; i++) {
+            dp[dpOff + i] = p[pOff + i] * (dp[dpOff + i] - s);
+        }
+    }
+
+    /** {@code dy[i] = rstd · (dy[i] − mean(dy) − xhat[i] · mean(dy ⊙ xhat))}, sequential sums. */
+    static void layerNormBackward(float[] xhat, int xOff, int n, float rstd, float[] dy, int dyOff) {
+        float sumDy = 0f;
+        float sumDyX = 0f;
+        for (int i = 0; i < n; i++) {
+            float g = dy[dyOff + i];
+            sumDy += g;
+            sumDyX += g * xhat[xOff + i];
+        }
+        float meanDy = sumDy / n;
+        float meanDyX = sumDyX / n;
+        for (int i = 0; i < n; i++) {
+            dy[dyOff + i] = rstd * (dy[dyOff + i] - meanDy - xhat[xOff + i] * meanDyX);
         }
     }
 
