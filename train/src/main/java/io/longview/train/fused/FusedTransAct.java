@@ -793,19 +793,22 @@ public final class FusedTransAct implements AutoCloseable {
                     nalLogits[k + 1] = dot(u, j * e, negN, (b * nNeg + k) * e, e);
                     mx = Math.max(mx, nalLogits[k + 1]);
                 }
-                double sum = 0;
+                // softmax of the logits with the deterministic exponential, the sum in index order
+                float d0 = nalLogits[0] - mx;
+                float sum = 0f;
                 for (int k = 0; k <= cnt; k++) {
-                    sum += StrictMath.exp(nalLogits[k] - mx);
+                    nalLogits[k] = VectorKernels.expExact(nalLogits[k] - mx);
+                    sum += nalLogits[k];
                 }
-                double lse = mx + StrictMath.log(sum);
-                nalLoss += lse - nalLogits[0];
+                nalLoss += StrictMath.log(sum) - d0;                              // −log softmax[0]
+                float inv = 1f / sum;
                 int uo = j * e;
-                float g0 = (float) ((StrictMath.exp(nalLogits[0] - lse) - 1) * scale);
+                float g0 = (nalLogits[0] * inv - 1f) * scale;
                 for (int x = 0; x < e; x++) {
                     du[uo + x] = g0 * posN[uo + x];
                 }
                 for (int k = 0; k < cnt; k++) {
-                    float gk = (float) (StrictMath.exp(nalLogits[k + 1] - lse) * scale);
+                    float gk = nalLogits[k + 1] * inv * scale;
                     int no = (b * nNeg + k) * e;
                     for (int x = 0; x < e; x++) {
                         du[uo + x] += gk * negN[no + x];
