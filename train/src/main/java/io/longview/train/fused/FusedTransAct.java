@@ -35,7 +35,7 @@ import java.util.concurrent.Future;
  * ({@code reduceLanes(ADD)}, a tree once compiled, sequential when interpreted) and {@link Math#exp} may give other
  * bits once compiled, which made two same-seed runs differ. So the products are all {@link VectorKernels#matmul}
  * (lane-parallel over outputs, each a sequential sum) and {@link VectorKernels#addMatmulTransposeA} (the same), input
- * gradients {@code dy · Wᵀ} are products with W's transpose (made once per step; per attention block for K and V),
+ * gradients {@code dy · Wᵀ} are products with W's transpose (made once per step; once per example for K and V),
  * the softmax is {@link VectorKernels#softmaxRowExact}, the row reductions of the LayerNorm and softmax backward and
  * the NAL's dot products are sequential loops here, and the losses use {@link StrictMath}.
  *
@@ -378,6 +378,7 @@ public final class FusedTransAct implements AutoCloseable {
         private float[] tmp;
         private float[] ds;
         private float[] kt;
+        private float[] ktFull;
         private float[] pooled;
         private int[] argmax = new int[0];
         private float[] dpool;
@@ -486,6 +487,21 @@ public final class FusedTransAct implements AutoCloseable {
             mm(dyA, dyOff, rows, outDim, wT, 0, inDim, dx, dxOff);
         }
 
+        /**
+         * {@code kt} ← (d, q1) = the first q1 columns of {@code full} (d, len), the transpose of an example's keys or
+         * values: contiguous copies (or {@code full} itself when q1 = len).
+         */
+        private float[] prefix(float[] full, int len, int q1, int d) {
+            if (q1 == len) {
+                return full;
+            }
+            kt = grow(kt, (long) d * q1);
+            for (int x = 0; x < d; x++) {
+                System.arraycopy(full, x * len, kt, x * q1, q1);
+            }
+            return kt;
+        }
+
         /** Rows {@code o .. o+n} of {@code a} (width d) transposed into {@code kt} as (d, n). */
         private void transposeRows(float[] a, int o, int n, int d, float[] kt) {
             for (int j = 0; j < n; j++) {
@@ -585,12 +601,13 @@ public final class FusedTransAct implements AutoCloseable {
         private void attention(float[] q, float[] k, float[] v, int o, int len, float[] p, int pBase, float scale, float[] out) {
             int d = c.dModel();
             int base = pBase;
+            ktFull = grow(ktFull, (long) d * Math.max(len, 1));
+            transposeRows(k, o, len, d, ktFull);                                    // Kᵀ (d, len), once per example
             for (int q0 = 0; q0 < len; q0 += BLOCK) {
                 int q1 = Math.min(len, q0 + BLOCK);
                 int rb = q1 - q0;
-                kt = grow(kt, (long) d * q1);
-                transposeRows(k, o, q1, d, kt);
-                mm(q, (o + q0) * d, rb, d, kt, 0, q1, p, base);                   // scores (rb, q1)
+                float[] kp = prefix(ktFull, len, q1, d);
+                mm(q, (o + q0) * d, rb, d, kp, 0, q1, p, base);                   // scores (rb, q1)
                 for (int r = 0; r < rb; r++) {
                     int row = base + r * q1;
                     int cnt = q0 + r + 1;
@@ -913,12 +930,13 @@ public final class FusedTransAct implements AutoCloseable {
             int d = c.dModel();
             int base = pBase;
             ds = grow(ds, (long) BLOCK * Math.max(len, 1));
+            ktFull = grow(ktFull, (long) d * Math.max(len, 1));
+            transposeRows(v, o, len, d, ktFull);                                    // Vᵀ (d, len), once per example
             for (int q0 = 0; q0 < len; q0 += BLOCK) {
                 int q1 = Math.min(len, q0 + BLOCK);
                 int rb = q1 - q0;
-                kt = grow(kt, (long) d * q1);
-                transposeRows(v, o, q1, d, kt);
-                mm(da, (o + q0) * d, rb, d, kt, 0, q1, ds, 0);                    // dP (rb, q1)
+                float[] vp = prefix(ktFull, len, q1, d);
+                mm(da, (o + q0) * d, rb, d, vp, 0, q1, ds, 0);                    // dP (rb, q1)
                 for (int r = 0; r < rb; r++) {
                     int cnt = q0 + r + 1;
                     softmaxBackward(p, base + r * q1, ds, r * q1, cnt);
