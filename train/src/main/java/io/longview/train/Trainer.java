@@ -41,6 +41,12 @@ import java.util.SplittableRandom;
  * (DJL's {@code Adam} keeps its moments private). Arithmetic is float32 per element in a fixed order: the update
  * is deterministic. {@link #step(Batch, Optimizer)} keeps the DJL-optimizer path for callers that want it.
  *
+ * <p><b>Engines.</b> The gradients come from {@link TrainerConfig#engine()}: {@link TrainingEngine#JAVA} (the fused
+ * {@link io.longview.train.fused.FusedTransAct} on a host copy of the weights, {@link TrainerConfig#effectiveThreads()}
+ * threads; its step takes the untrimmed batch, it skips padding itself) or {@link TrainingEngine#DJL} (autograd over
+ * {@link TransActModel#forward} on the trimmed batch). Everything else here — AdamW, the schedule, the state, the
+ * checkpoints, evaluation — is the same code for both; the checkpoints' provenance names the engine.
+ *
  * <p><b>Progress.</b> Every {@code logEverySteps} steps one line on the log stream (stderr by default):
  * {@code step 120/900 epoch 1/3 loss 0.4213 (avg 0.4502) 1,234 ex/s lr 9.8e-04}.
  *
@@ -691,7 +697,8 @@ public final class Trainer {
         String snapshot = header == null ? dataName : header.snapshotId();
         Provenance p = new Provenance(snapshot, config.seed(), codeVersion, Instant.now(), stepsTaken,
                 Map.of("lr", Float.toString(config.learningRate()), "batch_size", Integer.toString(config.batchSize()),
-                        "data", dataName));
+                        "data", dataName, "engine", config.engine() == TrainingEngine.JAVA
+                                ? "java/" + config.effectiveThreads() + " threads" : "djl"));
         if (note != null) {
             p = p.withNote("selected_by", note);
         }
