@@ -330,7 +330,7 @@ public final class Trainer {
         Batch full = Batch.allocate(mc, bs, maxNeg);
         SplittableRandom rng = new SplittableRandom(config.seed());
         String metric = evalFile == null ? null : metricName();
-        Evaluator evaluator = evalFile == null ? null : new Evaluator(model, bs);
+        Evaluator evaluator = evalFile == null ? null : new Evaluator(model, bs, config.engine(), config.effectiveThreads());
 
         State s = resumed;
         resumed = null;

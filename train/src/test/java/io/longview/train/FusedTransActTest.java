@@ -141,6 +141,22 @@ class FusedTransActTest {
     }
 
     @Test
+    void forwardOnlyProbabilitiesMatchDjl() {
+        Map<String, float[]> w = weights(SMALL, 12);
+        Batch batch = randomBatch(SMALL, LENGTHS, 4, 13);
+        try (TransActModel model = new TransActModel(SMALL, w); FusedTransAct engine = new FusedTransAct(SMALL, 2);
+             NDManager step = model.manager().newSubManager()) {
+            float[] expected = model.forward(step, batch).probabilities().toFloatArray();
+            float[] actual = engine.probabilities(w, batch);
+            double[] e = new double[expected.length];
+            for (int i = 0; i < e.length; i++) {
+                e[i] = expected[i];
+            }
+            assertAllClose("probabilities", actual, e, 1e-4, 1e-5);
+        }
+    }
+
+    @Test
     void trimmedBatchGivesTheSameGradients() {
         Map<String, float[]> w = weights(SMALL, 3);
         LossConfig lc = new LossConfig(List.of(1.0, 1.0, 1.0), 0.1, NalMode.IMPRESSIONS, 4);

@@ -105,29 +105,7 @@ public final class FusedTransAct implements AutoCloseable {
         int bs = batch.size();
         boolean nal = c.useSequence() && loss.nalMode() != NalMode.OFF && loss.nalWeight() > 0;
         int nalCount = nal ? nalPositions(batch) : 0;
-        int[] cut = cut(batch);
-        List<Future<?>> pending = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            Slice s = slices[i];
-            s.set(w, batch, loss, cut[i], cut[i + 1], nalCount);
-            if (i > 0) {
-                pending.add(pool.submit(s::run));
-            }
-        }
-        slices[0].run();
-        for (Future<?> f : pending) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while training", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
-        }
+        dispatch(w, batch, loss, nalCount, null);
         double[] headSums = new double[batch.heads()];
         double nalSum = 0;
         long flops = 0;
@@ -157,6 +135,46 @@ public final class FusedTransAct implements AutoCloseable {
         float nalLoss = nalCount == 0 ? 0f : (float) (nalSum / nalCount);
         float total = nal ? bce + nalLoss * (float) loss.nalWeight() : bce;
         return new Step(total, bce, nalLoss, flops);
+    }
+
+    /**
+     * The heads' probabilities {@code (B, H)} of {@code batch} under {@code weights}: the forward pass only (no loss,
+     * no gradients; {@link #gradients()} is left as it was), with the training step's math and threads. For scoring
+     * an evaluation file with the Java engine.
+     */
+    public float[] probabilities(Map<String, float[]> weights, Batch batch) {
+        batch.validate(c);
+        float[] out = new float[batch.size() * batch.heads()];
+        LossConfig none = new LossConfig(java.util.Collections.nCopies(batch.heads(), 0.0), 0, NalMode.OFF, 0);
+        dispatch(new Params(c, weights), batch, none, 0, out);
+        return out;
+    }
+
+    /** Runs every slice (slice 0 on this thread), rethrowing a worker's exception. */
+    private void dispatch(Params w, Batch batch, LossConfig loss, int nalCount, float[] probs) {
+        int[] cut = cut(batch);
+        List<Future<?>> pending = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Slice s = slices[i];
+            s.set(w, batch, loss, cut[i], cut[i + 1], nalCount, probs);
+            if (i > 0) {
+                pending.add(pool.submit(s::run));
+            }
+        }
+        slices[0].run();
+        for (Future<?> f : pending) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while training", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
     }
 
     /** Number of (example, t) pairs of the batch with a real, engaged token at t + 1. */
@@ -356,6 +374,7 @@ public final class FusedTransAct implements AutoCloseable {
         private int b0;
         private int nb;
         private int nalCount;
+        private float[] probs;                              // forward only: (B, H) probabilities out, else null
         // work arrays, grown as needed
         private int[] off = new int[0];
         private int[] pOff = new int[0];
@@ -427,7 +446,8 @@ public final class FusedTransAct implements AutoCloseable {
             hm = new float[c.mlp().size() + 1][];
         }
 
-        void set(Params weights, Batch b, LossConfig l, int from, int to, int nalPositions) {
+        void set(Params weights, Batch b, LossConfig l, int from, int to, int nalPositions, float[] probabilities) {
+            this.probs = probabilities;
             this.w = weights;
             this.batch = b;
             this.loss = l;
@@ -438,8 +458,10 @@ public final class FusedTransAct implements AutoCloseable {
 
         @Override
         public void run() {
-            for (float[] a : grads.values()) {
-                Arrays.fill(a, 0f);
+            if (probs == null) {
+                for (float[] a : grads.values()) {
+                    Arrays.fill(a, 0f);
+                }
             }
             Arrays.fill(headLoss, 0);
             nalLoss = 0;
@@ -470,7 +492,7 @@ public final class FusedTransAct implements AutoCloseable {
                 System.arraycopy(batch.dense(), (b0 + b) * c.denseDim(), r0, b * in + col + e, c.denseDim());
             }
             rankerForwardBackward(in);
-            if (c.useSequence()) {
+            if (c.useSequence() && probs == null) {
                 encoderBackward();
             }
         }
@@ -678,6 +700,12 @@ public final class FusedTransAct implements AutoCloseable {
             mm(hm[c.mlp().size()], 0, nb, prev, w.wHead, 0, h, logits, 0);
             addBias(logits, nb, h, w.bHead);
 
+            if (probs != null) {                                                // forward only
+                for (int j = 0; j < nb * h; j++) {
+                    probs[b0 * h + j] = (float) (1.0 / (1.0 + StrictMath.exp(-logits[j])));
+                }
+                return;
+            }
             // BCE per head from logits; dlogits = w_h / B · (σ(x) − y), in place
             int bs = batch.size();
             for (int b = 0; b < nb; b++) {
