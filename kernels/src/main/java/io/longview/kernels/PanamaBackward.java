@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * same name; arguments arrive validated.
  *
  * <p>Exactness: {@link #addMatmulTransposeA}, {@link #addColumnSums} and {@link #reluBackward} vectorize across
- * independent outputs and keep the scalar order of every sum (lane-wise multiply then add, never a fused FMA), so they
- * give the same bits as the scalar twin. {@link #matmulTransposeB}, {@link #softmaxRowBackward} and
+ * independent outputs and keep the scalar order and operations of every sum (a lane-wise FMA where the twin calls
+ * {@link Math#fma}, multiply then add where it multiplies and adds), so they give the same bits as the scalar twin. {@link #matmulTransposeB}, {@link #softmaxRowBackward} and
  * {@link #layerNormBackward} reduce along a row in lanes and agree within rounding.
  */
 final class PanamaBackward {
@@ -91,8 +91,7 @@ final class PanamaBackward {
      * {@code dw[i, o] += Σ_r x[r, i] · dy[r, o]}, r ascending. Register-blocked: per tile of {@value #TA_TILE} rows, a
      * block of 4 rows of dw × 4 vectors of columns (16 accumulators) is loaded once, takes every row of the tile
      * (each dy vector load serves 4 outputs rows, each x broadcast 4 column vectors), and is stored once. Each
-     * output is still the chain {@code ((dw + x₀·dy₀) + x₁·dy₁) + …} in row order, one rounded multiply and one
-     * rounded add per term: the scalar twin's bits.
+     * output is the chain {@code fma(x₁, dy₁, fma(x₀, dy₀, dw))} in row order: the scalar twin's bits.
      */
     static void addMatmulTransposeA(float[] x, int xOff, int rows, int in, float[] dy, int dyOff, int out, float[] dw, int dwOff) {
         int limit = out - out % L;
@@ -124,7 +123,7 @@ final class PanamaBackward {
                     int wi = dwOff + i * out + o;
                     float a = dw[wi];
                     for (int r = r0; r < r1; r++) {
-                        a += x[xOff + r * in + i] * dy[dyOff + r * out + o];
+                        a = Math.fma(x[xOff + r * in + i], dy[dyOff + r * out + o], a);
                     }
                     dw[wi] = a;
                 }
@@ -154,26 +153,26 @@ final class PanamaBackward {
             FloatVector g2 = FloatVector.fromArray(F, dy, d + 2 * L);
             FloatVector g3 = FloatVector.fromArray(F, dy, d + 3 * L);
             int xr = xOff + r * in + i;
-            float x0 = x[xr];
-            float x1 = x[xr + 1];
-            float x2 = x[xr + 2];
-            float x3 = x[xr + 3];
-            a00 = a00.add(g0.mul(x0));
-            a01 = a01.add(g1.mul(x0));
-            a02 = a02.add(g2.mul(x0));
-            a03 = a03.add(g3.mul(x0));
-            a10 = a10.add(g0.mul(x1));
-            a11 = a11.add(g1.mul(x1));
-            a12 = a12.add(g2.mul(x1));
-            a13 = a13.add(g3.mul(x1));
-            a20 = a20.add(g0.mul(x2));
-            a21 = a21.add(g1.mul(x2));
-            a22 = a22.add(g2.mul(x2));
-            a23 = a23.add(g3.mul(x2));
-            a30 = a30.add(g0.mul(x3));
-            a31 = a31.add(g1.mul(x3));
-            a32 = a32.add(g2.mul(x3));
-            a33 = a33.add(g3.mul(x3));
+            FloatVector bx0 = FloatVector.broadcast(F, x[xr]);
+            FloatVector bx1 = FloatVector.broadcast(F, x[xr + 1]);
+            FloatVector bx2 = FloatVector.broadcast(F, x[xr + 2]);
+            FloatVector bx3 = FloatVector.broadcast(F, x[xr + 3]);
+            a00 = g0.fma(bx0, a00);
+            a01 = g1.fma(bx0, a01);
+            a02 = g2.fma(bx0, a02);
+            a03 = g3.fma(bx0, a03);
+            a10 = g0.fma(bx1, a10);
+            a11 = g1.fma(bx1, a11);
+            a12 = g2.fma(bx1, a12);
+            a13 = g3.fma(bx1, a13);
+            a20 = g0.fma(bx2, a20);
+            a21 = g1.fma(bx2, a21);
+            a22 = g2.fma(bx2, a22);
+            a23 = g3.fma(bx2, a23);
+            a30 = g0.fma(bx3, a30);
+            a31 = g1.fma(bx3, a31);
+            a32 = g2.fma(bx3, a32);
+            a33 = g3.fma(bx3, a33);
         }
         a00.intoArray(dw, w0);
         a01.intoArray(dw, w0 + L);
@@ -204,10 +203,10 @@ final class PanamaBackward {
         for (int r = r0; r < r1; r++) {
             FloatVector g = FloatVector.fromArray(F, dy, dyOff + r * out + col);
             int xr = xOff + r * in + i;
-            a0 = a0.add(g.mul(x[xr]));
-            a1 = a1.add(g.mul(x[xr + 1]));
-            a2 = a2.add(g.mul(x[xr + 2]));
-            a3 = a3.add(g.mul(x[xr + 3]));
+            a0 = g.fma(FloatVector.broadcast(F, x[xr]), a0);
+            a1 = g.fma(FloatVector.broadcast(F, x[xr + 1]), a1);
+            a2 = g.fma(FloatVector.broadcast(F, x[xr + 2]), a2);
+            a3 = g.fma(FloatVector.broadcast(F, x[xr + 3]), a3);
         }
         a0.intoArray(dw, w0);
         a1.intoArray(dw, w0 + out);
@@ -221,7 +220,7 @@ final class PanamaBackward {
         int w0 = dwOff + i * out + col;
         FloatVector a = FloatVector.fromArray(F, dw, w0);
         for (int r = r0; r < r1; r++) {
-            a = a.add(FloatVector.fromArray(F, dy, dyOff + r * out + col).mul(x[xOff + r * in + i]));
+            a = FloatVector.fromArray(F, dy, dyOff + r * out + col).fma(FloatVector.broadcast(F, x[xOff + r * in + i]), a);
         }
         a.intoArray(dw, w0);
     }

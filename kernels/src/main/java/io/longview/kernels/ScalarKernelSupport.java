@@ -254,7 +254,7 @@ final class ScalarKernelSupport implements KernelSupport {
                 float xv = x[xOff + r * in + i];
                 int wi = dwOff + i * out;
                 for (int o = 0; o < out; o++) {
-                    dw[wi + o] += xv * dy[dr + o];
+                    dw[wi + o] = Math.fma(xv, dy[dr + o], dw[wi + o]);
                 }
             }
         }

@@ -376,7 +376,7 @@ public final class VectorKernels {
 
     /**
      * {@code dw (in, out) += x (rows, in)ᵀ · dy (rows, out)}, i.e. {@code dw[i, o] += Σ_r x[r, i] · dy[r, o]} with r
-     * ascending, one rounded multiply and one rounded add per term (no FMA): the weight gradient of {@code y = x · w},
+     * ascending, one fused multiply-add per term ({@code dw ← fma(x, dy, dw)}): the weight gradient of {@code y = x · w},
      * accumulated. Both implementations give the same bits. {@code dw} must not alias {@code x} or {@code dy}.
      */
     public static void addMatmulTransposeA(float[] x, int xOff, int rows, int in, float[] dy, int dyOff, int out, float[] dw, int dwOff) {

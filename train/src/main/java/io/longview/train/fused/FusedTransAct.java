@@ -33,8 +33,9 @@ import java.util.concurrent.Future;
  *
  * <p><b>Deterministic kernels.</b> Bits must not depend on the JIT state: the Vector API's EXP and lane reductions
  * ({@code reduceLanes(ADD)}, a tree once compiled, sequential when interpreted) and {@link Math#exp} may give other
- * bits once compiled, which made two same-seed runs differ. So the products are all {@link VectorKernels#matmul}
- * (lane-parallel over outputs, each a sequential sum) and {@link VectorKernels#addMatmulTransposeA} (the same), input
+ * bits once compiled, which made two same-seed runs differ. So the products are all {@link VectorKernels#matmulFma}
+ * (each output one FMA chain in index order, the same bits in both implementations) and
+ * {@link VectorKernels#addMatmulTransposeA} (lane-parallel over outputs, each a sequential chain), input
  * gradients {@code dy · Wᵀ} are products with W's transpose (made once per step; once per example for K and V),
  * the softmax is {@link VectorKernels#softmaxRowExact}, the row reductions of the LayerNorm and softmax backward and
  * the NAL's dot products are sequential loops here, and the losses use {@link StrictMath}.
@@ -500,7 +501,7 @@ public final class FusedTransAct implements AutoCloseable {
         // ------------------------------------------------------------------------------------- kernel wrappers
 
         private void mm(float[] x, int xOff, int rows, int inDim, float[] wt, int wOff, int outDim, float[] y, int yOff) {
-            VectorKernels.matmul(x, xOff, rows, inDim, wt, wOff, outDim, y, yOff);
+            VectorKernels.matmulFma(x, xOff, rows, inDim, wt, wOff, outDim, y, yOff);
             flops += 2L * rows * inDim * outDim;
         }
 
