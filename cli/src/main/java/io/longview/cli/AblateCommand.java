@@ -82,6 +82,12 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--eval-fraction", description = "evaluate on this fixed sample of the evaluation requests, the same for every row (default ${DEFAULT-VALUE}: all)", defaultValue = "1")
     double evalFraction;
 
+    @Option(names = "--engine", description = "what computes the gradients: java (the fused Vector API trainer) or djl (DJL/PyTorch autograd, the reference) (default ${DEFAULT-VALUE})", defaultValue = "java")
+    String engine;
+
+    @Option(names = "--threads", description = "threads of the java engine; 0: every available processor (default ${DEFAULT-VALUE}); a seed and a thread count give bit-identical checkpoints", defaultValue = "0")
+    int threads;
+
     @Option(names = "--log-every", description = "a training progress line every this many steps; 0: none (default ${DEFAULT-VALUE})", defaultValue = "50")
     int logEvery;
 
@@ -95,9 +101,13 @@ final class AblateCommand implements Callable<Integer> {
         if (!Files.isDirectory(dataset)) {
             throw new InputException("no dataset directory " + dataset);
         }
-        if (maxTrainExamples < 0 || maxSteps < 0 || evalEvery < 0 || logEvery < 0) {
-            throw new InputException("--max-train-examples, --max-steps, --eval-every and --log-every must be ≥ 0");
+        if (maxTrainExamples < 0 || maxSteps < 0 || evalEvery < 0 || logEvery < 0 || threads < 0) {
+            throw new InputException("--max-train-examples, --max-steps, --eval-every, --log-every and --threads must be ≥ 0");
         }
+        if (!engine.equalsIgnoreCase("java") && !engine.equalsIgnoreCase("djl")) {
+            throw new InputException("--engine " + engine + ": expected java or djl");
+        }
+        io.longview.train.TrainingEngine trainingEngine = io.longview.train.TrainingEngine.parse(engine);
         if (heads.isEmpty() || heads.stream().distinct().count() != heads.size()
                 || !ModelConfig.DEFAULT.heads().containsAll(heads)) {
             throw new io.longview.core.io.InputException("--heads " + String.join(",", heads) + ": expected distinct names among "
@@ -108,7 +118,8 @@ final class AblateCommand implements Callable<Integer> {
         Path runDir = run != null ? run : Path.of("runs", "ablate-" + dataset.toAbsolutePath().normalize().getFileName() + "-"
                 + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         AblationBudget budget = Cli.fromOptions(() -> new AblationBudget(TrainerConfig.defaults()
-                .withBatchSize(batchSize).withEpochs(epochs).withLearningRate(learningRate).withWarmupSteps(warmup).withLogEverySteps(logEvery),
+                .withBatchSize(batchSize).withEpochs(epochs).withLearningRate(learningRate).withWarmupSteps(warmup).withLogEverySteps(logEvery)
+                        .withEngine(trainingEngine).withThreads(threads),
                 maxSteps, maxTrainExamples, evalEvery, 512, evalFraction));
         io.longview.examples.ItemFeatures items = switch (itemFeatures) {
             case "none" -> io.longview.examples.ItemFeatures.NONE;

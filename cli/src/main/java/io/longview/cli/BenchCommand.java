@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code longview bench …}: benchmarks whose numbers go into the README and the issue notes. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.", subcommands = {BenchCommand.Store.class, BenchCommand.Serve.class, BenchCommand.Rank.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.", subcommands = {BenchCommand.Store.class, BenchCommand.Serve.class, BenchCommand.Rank.class, BenchCommand.Train.class})
 final class BenchCommand {
 
     @Command(name = "store", mixinStandardHelpOptions = true,
@@ -88,6 +88,66 @@ final class BenchCommand {
                     naiveIterations, threads == null ? Runtime.getRuntime().availableProcessors() : threads, paths, cellSeconds, seed,
                     checkpoint);
             RankBenchmark.Report report = RankBenchmark.run(config, System.err);
+            System.out.println(report.markdown());
+            if (out != null) {
+                report.write(out);
+                System.out.println("wrote " + Cli.abs(out));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = {"Training throughput of the engines side by side in one run: the same batches of an example file",
+                    "through each engine's step (forward, backward, host AdamW) per ladder row; steady-state examples/s,",
+                    "the java step's GFLOP/s and the GEMM rate (VectorKernels.matmul) measured in the same run."})
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--examples", defaultValue = "runs/quickstart/examples/train.lvx",
+                description = "an example file (default ${DEFAULT-VALUE}, what quickstart builds)")
+        Path examples;
+
+        @Option(names = "--engines", split = ",", defaultValue = "java,djl", description = "engines (default ${DEFAULT-VALUE})")
+        List<String> engines;
+
+        @Option(names = "--rows", split = ",", defaultValue = "rt-only,v2", description = "ladder rows (default ${DEFAULT-VALUE})")
+        List<String> rows;
+
+        @Option(names = "--batch-size", defaultValue = "256", description = "examples per step (default ${DEFAULT-VALUE})")
+        int batchSize;
+
+        @Option(names = "--warmup", defaultValue = "3", description = "untimed steps per cell (default ${DEFAULT-VALUE})")
+        int warmup;
+
+        @Option(names = "--steps", defaultValue = "5", description = "timed steps per cell, at least (default ${DEFAULT-VALUE})")
+        int steps;
+
+        @Option(names = "--seconds", defaultValue = "10", description = "timed seconds per cell, at least (default ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Option(names = "--threads", defaultValue = "0", description = "threads of the java engine and the GEMM rate; 0: all processors (default ${DEFAULT-VALUE})")
+        int threads;
+
+        @Option(names = "--seed", defaultValue = "1", description = "seed of the initial weights (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--out", description = "also write the report: .json for JSON, anything else Markdown")
+        Path out;
+
+        @Override
+        public Integer call() {
+            if (!Files.isRegularFile(examples)) {
+                throw new InputException(Cli.abs(examples), 0, "no example file there (build one with longview quickstart --no-train or longview examples)");
+            }
+            for (String e : engines) {
+                if (!e.equalsIgnoreCase("java") && !e.equalsIgnoreCase("djl")) {
+                    throw new InputException("--engines " + String.join(",", engines) + ": expected java and/or djl");
+                }
+            }
+            io.longview.bench.TrainBenchmark.Config config = Cli.fromOptions(() -> new io.longview.bench.TrainBenchmark.Config(
+                    examples, engines, rows, batchSize, warmup, steps, seconds, threads, seed));
+            Cli.fromOptions(() -> io.longview.train.ablation.AblationLadder.select(io.longview.core.checkpoint.ModelConfig.DEFAULT,
+                    rows.toArray(String[]::new)));
+            io.longview.bench.TrainBenchmark.Report report = io.longview.bench.TrainBenchmark.run(config, System.err);
             System.out.println(report.markdown());
             if (out != null) {
                 report.write(out);

@@ -254,7 +254,7 @@ final class ScalarKernelSupport implements KernelSupport {
                 float xv = x[xOff + r * in + i];
                 int wi = dwOff + i * out;
                 for (int o = 0; o < out; o++) {
-                    dw[wi + o] += xv * dy[dr + o];
+                    dw[wi + o] = Math.fma(xv, dy[dr + o], dw[wi + o]);
                 }
             }
         }
@@ -303,6 +303,59 @@ final class ScalarKernelSupport implements KernelSupport {
         float meanDyX = sumDyX / n;
         for (int i = 0; i < n; i++) {
             dy[dyOff + i] = rstd * (dy[dyOff + i] - meanDy - xhat[xOff + i] * meanDyX);
+        }
+    }
+
+    // ------------------------------------------------------------------ deterministic softmax (training)
+    static final float EXP_LO = -87.33654f;
+    static final float EXP_HI = 88.37626f;
+    static final float LOG2E = 1.44269504088896341f;
+    static final float ROUND = 12582912f;                    // 1.5 · 2^23: x + ROUND − ROUND rounds to an integer
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
+    static final float EXP_P0 = 1.9875691500e-4f;
+    static final float EXP_P1 = 1.3981999507e-3f;
+    static final float EXP_P2 = 8.3334519073e-3f;
+    static final float EXP_P3 = 4.1665795894e-2f;
+    static final float EXP_P4 = 1.6666665459e-1f;
+    static final float EXP_P5 = 5.0000001201e-1f;
+
+    /**
+     * e^x in float from fma, mul, add and exact conversions only (Cephes' expf: n = round(x·log2 e), r = x − n·ln 2 in
+     * two parts, a degree-7 polynomial, times 2^n), within 2 ulp of {@link Math#exp} on [−87.3, 88.3]; x is clamped
+     * to that range. Unlike {@link Math#exp} or the Vector API's EXP, the same operations give the same bits in
+     * every implementation and JIT state.
+     */
+    static float exp(float x0) {
+        float x = Math.min(Math.max(x0, EXP_LO), EXP_HI);
+        float n = Math.fma(x, LOG2E, ROUND) - ROUND;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float y = Math.fma(r, EXP_P0, EXP_P1);
+        y = Math.fma(y, r, EXP_P2);
+        y = Math.fma(y, r, EXP_P3);
+        y = Math.fma(y, r, EXP_P4);
+        y = Math.fma(y, r, EXP_P5);
+        y = Math.fma(y, r * r, r) + 1f;
+        return y * Float.intBitsToFloat(((int) n + 127) << 23);
+    }
+
+    /** In place over {@code s[off .. off+n)}: softmax with {@link #exp}, the sum sequential in index order. */
+    static void softmaxRowExact(float[] s, int off, int n) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            m = Math.max(m, s[off + i]);
+        }
+        for (int i = 0; i < n; i++) {
+            s[off + i] = exp(s[off + i] - m);
+        }
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += s[off + i];
+        }
+        float inv = 1f / sum;
+        for (int i = 0; i < n; i++) {
+            s[off + i] *= inv;
         }
     }
 }

@@ -25,6 +25,7 @@ package io.longview.kernels;
  */
 public final class VectorKernels {
     private static final KernelSupport IMPL = KernelProvider.get();
+    private static final boolean VECTOR = "vector".equals(IMPL.name());
 
     private VectorKernels() {
     }
@@ -327,6 +328,30 @@ public final class VectorKernels {
         IMPL.maskedSoftmaxRow(scores, off, n);
     }
 
+    /**
+     * In place over {@code scores[off .. off+n)}: softmax, deterministic: the exponential is a fixed polynomial of
+     * fma/mul/add (within 2 ulp of {@link Math#exp}; arguments below −87.3 give about 1e-38 instead of 0) and the
+     * normalizer a sequential sum, so the vector and scalar implementations give the same bits, and so does a JIT
+     * state (the Vector API's EXP and {@link Math#exp} differ between compiled and interpreted code). For a trainer
+     * whose runs must repeat bit for bit.
+     *
+     * @param scores finite values (not checked)
+     */
+    public static void softmaxRowExact(float[] scores, int off, int n) {
+        checkPositive("n", n);
+        checkRange("scores", scores.length, off, n);
+        if (VECTOR) {
+            PanamaBackward.softmaxRowExact(scores, off, n);
+        } else {
+            ScalarKernelSupport.softmaxRowExact(scores, off, n);
+        }
+    }
+
+    /** {@link #softmaxRowExact}'s exponential of one value (the same bits in every implementation). */
+    public static float expExact(float x) {
+        return ScalarKernelSupport.exp(x);
+    }
+
     // ------------------------------------------------------------------------------------ backward (training)
     // The gradient kernels of a trainer's backward pass. Layout as in matmul: row-major, w is (in, out) so that the
     // forward pass is y = x · w. All arrays are plain float32; none of these allocates.
@@ -351,7 +376,7 @@ public final class VectorKernels {
 
     /**
      * {@code dw (in, out) += x (rows, in)ᵀ · dy (rows, out)}, i.e. {@code dw[i, o] += Σ_r x[r, i] · dy[r, o]} with r
-     * ascending, one rounded multiply and one rounded add per term (no FMA): the weight gradient of {@code y = x · w},
+     * ascending, one fused multiply-add per term ({@code dw ← fma(x, dy, dw)}): the weight gradient of {@code y = x · w},
      * accumulated. Both implementations give the same bits. {@code dw} must not alias {@code x} or {@code dy}.
      */
     public static void addMatmulTransposeA(float[] x, int xOff, int rows, int in, float[] dy, int dyOff, int out, float[] dw, int dwOff) {

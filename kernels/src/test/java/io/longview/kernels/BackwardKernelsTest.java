@@ -82,7 +82,7 @@ class BackwardKernelsTest {
     void addMatmulTransposeAIsBitIdenticalAndAccumulates(int n) {
         long seed = 3000 + n;
         SplittableRandom rnd = new SplittableRandom(seed);
-        for (int rows : new int[]{0, 1, 3, 4, 9}) {
+        for (int rows : new int[]{0, 1, 3, 4, 9, 300}) {            // 300: across a tile of the vector kernel
             int in = 1 + (n * 5) % 13;
             int out = n;
             float[] x = floats(rnd, 2 + rows * in);

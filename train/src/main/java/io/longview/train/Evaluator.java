@@ -26,17 +26,33 @@ public final class Evaluator {
     private final int batchSize;
     /** Item feature files already loaded, by path (evaluations repeat during training). */
     private final Map<Path, io.longview.examples.ItemFeatureFile.Table> itemTables = new java.util.concurrent.ConcurrentHashMap<>();
+    private final TrainingEngine engine;
+    private final int threads;
+    private io.longview.train.fused.FusedTransAct fused;        // the Java engine during evaluate(), else null
+    private Map<String, float[]> weights;                       // its copy of the model's weights
 
     /**
      * @param model     the model to score with (not closed here)
      * @param batchSize examples per forward pass, ≥ 1
      */
     public Evaluator(TransActModel model, int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be ≥ 1, got " + batchSize);
+        this(model, batchSize, TrainingEngine.DJL, 1);
+    }
+
+    /**
+     * An evaluator whose forward passes run on {@code engine}: {@link TrainingEngine#DJL} (the model's forward) or
+     * {@link TrainingEngine#JAVA} ({@link io.longview.train.fused.FusedTransAct#probabilities} on a copy of the
+     * model's weights taken at each {@link #evaluate}, {@code threads} threads); the scores agree within float
+     * rounding.
+     */
+    public Evaluator(TransActModel model, int batchSize, TrainingEngine engine, int threads) {
+        if (batchSize < 1 || threads < 1) {
+            throw new IllegalArgumentException("batch size and threads must be ≥ 1, got " + batchSize + ", " + threads);
         }
         this.model = model;
         this.batchSize = batchSize;
+        this.engine = engine;
+        this.threads = threads;
     }
 
     /**
@@ -101,6 +117,25 @@ public final class Evaluator {
      */
     public Evaluation evaluate(Path exampleFile, double fraction) {
         checkFraction(fraction);
+        if (engine == TrainingEngine.JAVA) {
+            weights = new java.util.LinkedHashMap<>();
+            for (String name : model.parameters().keySet()) {
+                weights.put(name, model.parameterValues(name));
+            }
+            fused = new io.longview.train.fused.FusedTransAct(model.config(), threads);
+        }
+        try {
+            return scoreFile(exampleFile, fraction);
+        } finally {
+            if (fused != null) {
+                fused.close();
+                fused = null;
+            }
+            weights = null;
+        }
+    }
+
+    private Evaluation scoreFile(Path exampleFile, double fraction) {
         ModelConfig config = model.config();
         int nHeads = config.heads().size();
         List<long[]> ids = new ArrayList<>();                 // per batch: users then requests, 2n values
@@ -167,8 +202,12 @@ public final class Evaluator {
     private int flush(Batch batch, int n, long[] users, long[] requests, List<long[]> ids, List<float[]> probs,
                       List<float[]> labs) {
         float[] p;
-        try (NDManager step = model.manager().newSubManager()) {
-            p = model.forward(step, batch.trimmed()).probabilities().toFloatArray();
+        if (fused != null) {
+            p = fused.probabilities(weights, batch);
+        } else {
+            try (NDManager step = model.manager().newSubManager()) {
+                p = model.forward(step, batch.trimmed()).probabilities().toFloatArray();
+            }
         }
         long[] id = new long[2 * n];
         System.arraycopy(users, 0, id, 0, n);

@@ -41,6 +41,12 @@ import java.util.SplittableRandom;
  * (DJL's {@code Adam} keeps its moments private). Arithmetic is float32 per element in a fixed order: the update
  * is deterministic. {@link #step(Batch, Optimizer)} keeps the DJL-optimizer path for callers that want it.
  *
+ * <p><b>Engines.</b> The gradients come from {@link TrainerConfig#engine()}: {@link TrainingEngine#JAVA} (the fused
+ * {@link io.longview.train.fused.FusedTransAct} on a host copy of the weights, {@link TrainerConfig#effectiveThreads()}
+ * threads; its step takes the untrimmed batch, it skips padding itself) or {@link TrainingEngine#DJL} (autograd over
+ * {@link TransActModel#forward} on the trimmed batch). Everything else here — AdamW, the schedule, the state, the
+ * checkpoints, evaluation — is the same code for both; the checkpoints' provenance names the engine.
+ *
  * <p><b>Progress.</b> Every {@code logEverySteps} steps one line on the log stream (stderr by default):
  * {@code step 120/900 epoch 1/3 loss 0.4213 (avg 0.4502) 1,234 ex/s lr 9.8e-04}.
  *
@@ -84,6 +90,9 @@ public final class Trainer {
     private int stepsTaken;
     private final Map<String, float[]> m1 = new LinkedHashMap<>();
     private final Map<String, float[]> m2 = new LinkedHashMap<>();
+    private io.longview.train.fused.FusedTransAct fused;      // the Java engine while train() runs, else null
+    private Map<String, float[]> hostWeights;                // the Java engine's copy of the model's weights
+    private long flops;                                      // GEMM-family flops of the Java engine's steps so far
     private State resumed;
     private ExampleHeader header;                            // of the data being trained on: checkpoint settings
     private Path dataPath;                                   // the example file or shard directory streamed now, or null
@@ -234,6 +243,7 @@ public final class Trainer {
                 throw new IllegalArgumentException(file + " holds " + nParams + " parameters, the model has " + model.parameters().size());
             }
             stepsTaken = step;
+            hostWeights = null;
             resumed = new State(step, epoch, stepInEpoch, epochSum, epochCount, epochLoss, sinceSum, sinceCount,
                     bestValue, bestStep, badEvals, total, batchSize);
         } catch (IOException e) {
@@ -253,6 +263,40 @@ public final class Trainer {
      */
     private TrainingReport train(List<RequestRecord> records, ExampleStream stream, ExampleHeader header, Path evalFile,
                                  Path runDir, String dataName) {
+        hostWeights = null;
+        try {
+            return loop(records, stream, header, evalFile, runDir, dataName);
+        } finally {
+            close();
+        }
+    }
+
+    /**
+     * One optimizer step on {@code batch} with this trainer's engine and host AdamW at learning rate {@code lr} (for
+     * benchmarks and tests; {@link #train} runs the same step); returns the loss before the update. Call
+     * {@link #close()} when done with the Java engine.
+     *
+     * @throws IllegalStateException when the loss is not finite (nothing is updated then)
+     */
+    public float trainStep(Batch batch, float lr) {
+        boolean java = config.engine() == TrainingEngine.JAVA;
+        float loss = forwardBackward(java ? batch : batch.trimmed(), lr, java);
+        adamW(lr, java);
+        stepsTaken++;
+        return loss;
+    }
+
+    /** Stops the Java engine's threads (a later step starts them again); {@link #train} calls it when it ends. */
+    public void close() {
+        if (fused != null) {
+            fused.close();
+            fused = null;
+        }
+        hostWeights = null;
+    }
+
+    private TrainingReport loop(List<RequestRecord> records, ExampleStream stream, ExampleHeader header, Path evalFile,
+                                Path runDir, String dataName) {
         long start = System.nanoTime();
         this.header = header;
         Path dataFile = dataPath != null ? dataPath : dataName.endsWith(".lvx") ? Path.of(dataName) : evalFile;
@@ -290,7 +334,7 @@ public final class Trainer {
         Batch full = Batch.allocate(mc, bs, maxNeg);
         SplittableRandom rng = new SplittableRandom(config.seed());
         String metric = evalFile == null ? null : metricName();
-        Evaluator evaluator = evalFile == null ? null : new Evaluator(model, bs);
+        Evaluator evaluator = evalFile == null ? null : new Evaluator(model, bs, config.engine(), config.effectiveThreads());
 
         State s = resumed;
         resumed = null;
@@ -367,8 +411,9 @@ public final class Trainer {
                     }
                 }
                 float lr = schedule.getNewValue(stepsTaken + 1);
-                float loss = forwardBackward(batch.trimmed(), lr);
-                adamW(lr);
+                boolean java = config.engine() == TrainingEngine.JAVA;
+                float loss = forwardBackward(java ? batch : batch.trimmed(), lr, java);
+                adamW(lr, java);
                 stepsTaken++;
                 stepLoss.add((double) loss);
                 sum += (double) loss * n;
@@ -439,6 +484,7 @@ public final class Trainer {
         }
         if (stoppedEarly && bestWeights != null) {
             bestWeights.forEach(model::setParameter);
+            hostWeights = null;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double trainSeconds = seconds - evalNanos / 1e9;
@@ -476,7 +522,7 @@ public final class Trainer {
      * @throws IllegalStateException when the loss is not finite (nothing is updated then)
      */
     public float step(Batch batch, Optimizer optimizer) {
-        float value = forwardBackward(batch, Float.NaN);
+        float value = forwardBackward(batch, Float.NaN, false);
         stepsTaken++;
         for (Map.Entry<String, NDArray> p : model.parameters().entrySet()) {
             // getGradient() returns a new handle in the model's manager: close it, or every step leaks one per parameter
@@ -488,11 +534,29 @@ public final class Trainer {
         return value;
     }
 
-    /** Forward, loss and backward; the gradients are left on the parameters. {@code lr} only names the rate in errors. */
-    private float forwardBackward(Batch batch, float lr) {
+    /**
+     * Forward, loss and backward; the gradients are left on the parameters (DJL) or in the Java engine's buffers.
+     * {@code lr} only names the rate in errors.
+     */
+    private float forwardBackward(Batch batch, float lr, boolean java) {
         ModelConfig mc = model.config();
         if (mc.trainsNextAction() && mc.nal().negatives() == io.longview.core.checkpoint.NalNegatives.IN_BATCH) {
             InBatchNegatives.fill(batch);
+        }
+        if (java) {
+            if (fused == null) {
+                fused = new io.longview.train.fused.FusedTransAct(model.config(), config.effectiveThreads());
+            }
+            if (hostWeights == null) {
+                hostWeights = new LinkedHashMap<>();
+                for (String name : model.parameters().keySet()) {
+                    hostWeights.put(name, model.parameterValues(name));
+                }
+            }
+            io.longview.train.fused.FusedTransAct.Step s = fused.forwardBackward(hostWeights, batch);
+            flops += s.flops();
+            checkFinite(s.loss(), s.bce(), mc.trainsNextAction() ? s.nal() : null, lr);
+            return s.loss();
         }
         try (NDManager step = model.manager().newSubManager();
              GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -507,31 +571,49 @@ public final class Trainer {
             }
             float value = loss.getFloat();
             if (!Float.isFinite(value)) {
-                throw new IllegalStateException(String.format(Locale.ROOT,
-                        "loss is %s at step %d (bce: %s%s); %s or check the input (a NaN/Inf feature or embedding); "
-                                + "nothing was updated with this batch",
-                        value, stepsTaken + 1, bce.getFloat(), nal == null ? "" : ", nal: " + nal.getFloat(),
-                        Float.isNaN(lr) ? "lower the learning rate"
-                                : "lower the learning rate (now " + String.format(Locale.ROOT, "%.3g", lr) + ")"));
+                checkFinite(value, bce.getFloat(), nal == null ? null : nal.getFloat(), lr);
             }
             gc.backward(loss);
             return value;
         }
     }
 
+    /** Throws when {@code value} is not finite, naming the step, the loss parts and the rate. */
+    private void checkFinite(float value, float bce, Float nal, float lr) {
+        if (!Float.isFinite(value)) {
+            throw new IllegalStateException(String.format(Locale.ROOT,
+                    "loss is %s at step %d (bce: %s%s); %s or check the input (a NaN/Inf feature or embedding); "
+                            + "nothing was updated with this batch",
+                    value, stepsTaken + 1, bce, nal == null ? "" : ", nal: " + nal,
+                    Float.isNaN(lr) ? "lower the learning rate"
+                            : "lower the learning rate (now " + String.format(Locale.ROOT, "%.3g", lr) + ")"));
+        }
+    }
+
+    /** Floating-point operations of the Java engine's matrix products in this trainer's steps so far (0 for DJL). */
+    public long javaEngineFlops() {
+        return flops;
+    }
+
     /** Host AdamW on every parameter with the gradients left by {@link #forwardBackward}; the step is {@code stepsTaken + 1}. */
-    private void adamW(float lr) {
+    private void adamW(float lr, boolean java) {
         int t = stepsTaken + 1;
         float c1 = (float) (1 - Math.pow(BETA1, t));
         float c2 = (float) (1 - Math.pow(BETA2, t));
         float wd = config.weightDecay();
         for (String name : new ArrayList<>(model.parameters().keySet())) {
-            NDArray p = model.parameters().get(name);
             float[] g;
-            try (NDArray grad = p.getGradient()) {
-                g = grad.toFloatArray();
+            float[] w;
+            if (java) {
+                g = fused.gradients().get(name);
+                w = hostWeights.get(name);                 // updated in place, then copied into the model
+            } else {
+                NDArray p = model.parameters().get(name);
+                try (NDArray grad = p.getGradient()) {
+                    g = grad.toFloatArray();
+                }
+                w = p.toFloatArray();
             }
-            float[] w = p.toFloatArray();
             float[] a = m1.computeIfAbsent(name, x -> new float[w.length]);
             float[] b = m2.computeIfAbsent(name, x -> new float[w.length]);
             for (int i = 0; i < w.length; i++) {
@@ -604,7 +686,8 @@ public final class Trainer {
         String snapshot = header == null ? dataName : header.snapshotId();
         Provenance p = new Provenance(snapshot, config.seed(), codeVersion, Instant.now(), stepsTaken,
                 Map.of("lr", Float.toString(config.learningRate()), "batch_size", Integer.toString(config.batchSize()),
-                        "data", dataName));
+                        "data", dataName, "engine", config.engine() == TrainingEngine.JAVA
+                                ? "java/" + config.effectiveThreads() + " threads" : "djl"));
         if (note != null) {
             p = p.withNote("selected_by", note);
         }

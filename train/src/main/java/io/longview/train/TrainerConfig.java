@@ -27,12 +27,20 @@ package io.longview.train;
  * @param timeWindowMask       the V1 random time-window mask (DESIGN §4): per training example, drop the tokens newer
  *                             than {@code requestTime − T}, {@code T ~ U[0, 24 h]} drawn from the seed and the step
  *                             (default off)
+ * @param engine               what computes the gradients: {@link TrainingEngine#JAVA} (the default) or
+ *                             {@link TrainingEngine#DJL}
+ * @param threads              threads of the Java engine (0, the default: every available processor); a seed and a
+ *                             thread count give bit-identical weights
  */
 public record TrainerConfig(int batchSize, int epochs, float learningRate, float weightDecay, int warmupSteps,
                             float minLrFactor, long seed, int maxSteps, int logEverySteps,
                             int evalEverySteps, String earlyStopMetric, int earlyStopPatience,
-                            int checkpointEverySteps, boolean timeWindowMask) {
+                            int checkpointEverySteps, boolean timeWindowMask,
+                            TrainingEngine engine, int threads) {
     public TrainerConfig {
+        if (engine == null || threads < 0) {
+            throw new IllegalArgumentException("trainer needs an engine and threads >= 0; got " + engine + ", " + threads);
+        }
         if (batchSize < 1 || epochs < 1 || !(learningRate > 0) || weightDecay < 0 || warmupSteps < 0) {
             throw new IllegalArgumentException("trainer needs batchSize >= 1, epochs >= 1, learningRate > 0, weightDecay >= 0, "
                     + "warmupSteps >= 0; got " + batchSize + ", " + epochs + ", " + learningRate + ", " + weightDecay + ", " + warmupSteps);
@@ -50,7 +58,8 @@ public record TrainerConfig(int batchSize, int epochs, float learningRate, float
     /** The settings of the first trainer (no step limit, logging every 100 steps, no early stopping, no mask). */
     public TrainerConfig(int batchSize, int epochs, float learningRate, float weightDecay, int warmupSteps,
                          float minLrFactor, long seed) {
-        this(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, 0, 100, 0, null, 0, 0, false);
+        this(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, 0, 100, 0, null, 0, 0, false,
+                TrainingEngine.JAVA, 0);
     }
 
     /** The defaults above. The loss (head weights, Next Action Loss) is the model's: {@link io.longview.core.checkpoint.ModelConfig}. */
@@ -60,58 +69,73 @@ public record TrainerConfig(int batchSize, int epochs, float learningRate, float
 
     public TrainerConfig withBatchSize(int v) {
         return new TrainerConfig(v, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
-                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
+                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask, engine, threads);
     }
 
     public TrainerConfig withEpochs(int v) {
         return new TrainerConfig(batchSize, v, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
-                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
+                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask, engine, threads);
     }
 
     public TrainerConfig withLearningRate(float v) {
         return new TrainerConfig(batchSize, epochs, v, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
-                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
+                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask, engine, threads);
     }
 
     public TrainerConfig withWarmupSteps(int v) {
         return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, v, minLrFactor, seed, maxSteps,
-                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
+                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask, engine, threads);
     }
 
     public TrainerConfig withSeed(long v) {
         return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, v, maxSteps,
-                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
+                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask, engine, threads);
     }
 
 
     public TrainerConfig withMaxSteps(int v) {
         return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, v,
-                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
+                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask, engine, threads);
     }
 
     public TrainerConfig withLogEverySteps(int v) {
         return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
-                v, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
+                v, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask, engine, threads);
     }
 
     public TrainerConfig withEvalEverySteps(int v) {
         return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
-                logEverySteps, v, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask);
+                logEverySteps, v, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask, engine, threads);
     }
 
     /** Early stopping on {@code metric} ({@code head:auc|gauc|hit3}, or null for the default) with {@code patience}. */
     public TrainerConfig withEarlyStopping(String metric, int patience) {
         return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
-                logEverySteps, evalEverySteps, metric, patience, checkpointEverySteps, timeWindowMask);
+                logEverySteps, evalEverySteps, metric, patience, checkpointEverySteps, timeWindowMask, engine, threads);
     }
 
     public TrainerConfig withCheckpointEverySteps(int v) {
         return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
-                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, v, timeWindowMask);
+                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, v, timeWindowMask, engine, threads);
     }
 
     public TrainerConfig withTimeWindowMask(boolean v) {
         return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
-                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, v);
+                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, v, engine, threads);
+    }
+
+    public TrainerConfig withEngine(TrainingEngine v) {
+        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
+                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask, v, threads);
+    }
+
+    public TrainerConfig withThreads(int v) {
+        return new TrainerConfig(batchSize, epochs, learningRate, weightDecay, warmupSteps, minLrFactor, seed, maxSteps,
+                logEverySteps, evalEverySteps, earlyStopMetric, earlyStopPatience, checkpointEverySteps, timeWindowMask, engine, v);
+    }
+
+    /** The Java engine's thread count: {@link #threads()}, or every available processor when it is 0. */
+    public int effectiveThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     }
 }

@@ -50,14 +50,33 @@ public final class TransActModel implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
 
-    /**
-     * A model with freshly initialized parameters: embeddings N(0, 0.1²), matrices Glorot-normal
-     * (std sqrt(2 / (in + out))), biases 0, all drawn from {@code seed} on the host (independent of the engine).
-     */
+    /** A model with freshly initialized parameters, {@link #initialWeights(ModelConfig, long)}. */
     public TransActModel(ModelConfig config, long seed) {
+        this(config, initialWeights(config, seed));
+    }
+
+    /** A model with the given parameter values (every name of {@link #parameterShapes}, row-major; copied). */
+    public TransActModel(ModelConfig config, Map<String, float[]> weights) {
         this.config = config;
         this.manager = NDManager.newBaseManager("PyTorch");
+        for (Map.Entry<String, Shape> e : parameterShapes(config).entrySet()) {
+            float[] v = weights.get(e.getKey());
+            if (v == null || v.length != e.getValue().size()) {
+                throw new IllegalArgumentException("parameter " + e.getKey() + " of shape " + e.getValue() + " is "
+                        + (v == null ? "missing" : "given " + v.length + " values"));
+            }
+            put(e.getKey(), v, e.getValue());
+        }
+    }
+
+    /**
+     * The initial parameters of a model of {@code config} drawn from {@code seed}, in {@link #parameterShapes} order:
+     * embeddings N(0, 0.1²), matrices Glorot-normal (std sqrt(2 / (in + out))), biases 0. The one place that draws
+     * initial weights: every engine (DJL here, the fused Java trainer) starts from these values.
+     */
+    public static Map<String, float[]> initialWeights(ModelConfig config, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, float[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, Shape> e : parameterShapes(config).entrySet()) {
             Shape s = e.getValue();
             String name = e.getKey();
@@ -73,8 +92,9 @@ public final class TransActModel implements AutoCloseable {
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) (std * gaussian(rng));
             }
-            put(name, v, s);
+            out.put(name, v);
         }
+        return out;
     }
 
     /** Names and shapes of every parameter of a model of this config: its tensors, in checkpoint order. */

@@ -47,6 +47,26 @@ class EvaluatorTest {
     }
 
     @Test
+    void javaEngineScoresAsDjl() {
+        long seed = Seeds.seed(32);
+        Path file = SmallLogs.random(seed, 5, 8, 150).build(tmp.resolve("ex"));
+        ModelConfig config = TestConfigs.mlp(32, 16);
+        try (TransActModel model = new TransActModel(config, seed)) {
+            Evaluator.Evaluation djl = new Evaluator(model, 7).evaluate(file);
+            Evaluator.Evaluation java = new Evaluator(model, 7, TrainingEngine.JAVA, 2).evaluate(file);
+            assertThat(java.users()).isEqualTo(djl.users());
+            assertThat(java.requests()).isEqualTo(djl.requests());
+            for (int h = 0; h < config.heads().size(); h++) {
+                assertThat(java.labels()[h]).isEqualTo(djl.labels()[h]);
+                for (int i = 0; i < djl.examples(); i++) {
+                    assertThat(java.scores()[h][i]).as("head %d example %d", h, i)
+                            .isCloseTo(djl.scores()[h][i], org.assertj.core.data.Offset.offset(1e-5f + 1e-4f * djl.scores()[h][i]));
+                }
+            }
+        }
+    }
+
+    @Test
     void metricsAreRankingMetricsOfTheModelsScores() {
         long seed = Seeds.seed(31);
         Path file = SmallLogs.random(seed, 5, 8, 150).build(tmp.resolve("ex"));

@@ -284,7 +284,8 @@ public final class AblationRunner {
 
     private Evaluator.Evaluation evaluate(TransActModel model, Path evalFile, AblationRow row, int steps, AblationBudget budget) {
         long t0 = System.nanoTime();
-        Evaluator.Evaluation e = new Evaluator(model, budget.evalBatchSize()).evaluate(evalFile, budget.evalFraction());
+        Evaluator.Evaluation e = new Evaluator(model, budget.evalBatchSize(), budget.trainer().engine(),
+                budget.trainer().effectiveThreads()).evaluate(evalFile, budget.evalFraction());
         progress.printf(Locale.ROOT, "[ablation] %s step %d: eval %d examples (%.1f s)%n", row.name(), steps, e.examples(),
                 (System.nanoTime() - t0) / 1e9);
         return e;
