@@ -26,8 +26,10 @@ import java.util.Locale;
 /**
  * Training throughput of the engines side by side in one run ({@code longview bench train}): for each ladder row
  * (e.g. {@code rt-only}, {@code v2}) the same batches of the same example file, from the same initial weights,
- * through {@link Trainer#trainStep} (forward, backward and the host AdamW) of each engine. A few warm-up steps, then
- * timed steps until both a step count and a minimum time are reached: steady-state examples/s. For the Java engine
+ * through {@link Trainer#trainStep} (forward, backward and the host AdamW) of each engine. A few warm-up steps per
+ * engine, then timed steps, interleaved between the engines (the one with the least measured time goes next, so a
+ * change in the machine's load hits all alike), until each engine has both a step count and a minimum measured time:
+ * steady-state examples/s. For the Java engine
  * also its GFLOP/s (the multiply-adds its matrix products issue, padding and the masked half of attention excluded,
  * over the step's wall time) beside the GEMM rate of {@link VectorKernels#matmul} measured in the same run
  * ({@link GemmPeak}, same thread count).
@@ -45,7 +47,7 @@ public final class TrainBenchmark {
      * @param batchSize   examples per step
      * @param warmupSteps untimed steps per cell
      * @param steps       timed steps per cell, at least
-     * @param minSeconds  timed seconds per cell, at least (more steps are run until reached, reusing the batches)
+     * @param minSeconds  measured seconds per cell, at least (more steps are run until reached, reusing the batches)
      * @param threads     threads of the Java engine (0: all processors); DJL uses its own intra-op pool
      * @param seed        initial weights
      */
@@ -167,39 +169,73 @@ public final class TrainBenchmark {
                 }
             }
             double meanTokens = tokens / ((double) batches.size() * c.batchSize());
-            for (String engineName : c.engines()) {
-                TrainingEngine engine = TrainingEngine.parse(engineName);
-                TrainerConfig tc = TrainerConfig.defaults().withBatchSize(c.batchSize())
-                        .withSeed(c.seed()).withEngine(engine).withThreads(threads).withLogEverySteps(0);
-                try (TransActModel model = new TransActModel(mc, c.seed())) {
-                    Trainer trainer = new Trainer(model, tc);
-                    try {
-                        float lr = tc.learningRate();
-                        float first = Float.NaN;
-                        for (int i = 0; i < c.warmupSteps(); i++) {
-                            float l = trainer.trainStep(batches.get(i % batches.size()), lr);
-                            first = Float.isNaN(first) ? l : first;
+            // every engine of the row at once, its timed steps interleaved with the others' (always the engine with the
+            // least measured time steps next), so that a change in the machine's load hits every engine alike
+            int ne = c.engines().size();
+            TransActModel[] models = new TransActModel[ne];
+            Trainer[] trainers = new Trainer[ne];
+            TrainingEngine[] kinds = new TrainingEngine[ne];
+            try {
+                for (int k = 0; k < ne; k++) {
+                    kinds[k] = TrainingEngine.parse(c.engines().get(k));
+                    TrainerConfig tc = TrainerConfig.defaults().withBatchSize(c.batchSize())
+                            .withSeed(c.seed()).withEngine(kinds[k]).withThreads(threads).withLogEverySteps(0);
+                    models[k] = new TransActModel(mc, c.seed());
+                    trainers[k] = new Trainer(models[k], tc);
+                }
+                float lr = TrainerConfig.defaults().learningRate();
+                float[] first = new float[ne];
+                float[] last = new float[ne];
+                java.util.Arrays.fill(first, Float.NaN);
+                for (int k = 0; k < ne; k++) {
+                    for (int i = 0; i < c.warmupSteps(); i++) {
+                        float l = trainers[k].trainStep(batches.get(i % batches.size()), lr);
+                        first[k] = Float.isNaN(first[k]) ? l : first[k];
+                    }
+                }
+                long[] flops0 = new long[ne];
+                long[] nanos = new long[ne];
+                int[] steps = new int[ne];
+                long[] seen = new long[ne];
+                for (int k = 0; k < ne; k++) {
+                    flops0[k] = trainers[k].javaEngineFlops();
+                }
+                while (true) {
+                    int k = -1;
+                    for (int j = 0; j < ne; j++) {
+                        boolean needs = steps[j] < c.steps() || nanos[j] / 1e9 < c.minSeconds();
+                        if (needs && (k < 0 || nanos[j] < nanos[k])) {
+                            k = j;
                         }
-                        long flops0 = trainer.javaEngineFlops();
-                        long t0 = System.nanoTime();
-                        int steps = 0;
-                        long seen = 0;
-                        float last = Float.NaN;
-                        while (steps < c.steps() || (System.nanoTime() - t0) / 1e9 < c.minSeconds()) {
-                            Batch b = batches.get((c.warmupSteps() + steps) % batches.size());
-                            last = trainer.trainStep(b, lr);
-                            first = Float.isNaN(first) ? last : first;
-                            seen += b.size();
-                            steps++;
-                        }
-                        double seconds = (System.nanoTime() - t0) / 1e9;
-                        double gflops = engine == TrainingEngine.JAVA ? (trainer.javaEngineFlops() - flops0) / seconds / 1e9 : Double.NaN;
-                        Cell cell = new Cell(engine.label(), row.name(), steps, seen, seconds, seen / seconds, gflops, meanTokens, first, last);
-                        cells.add(cell);
-                        log.printf(Locale.ROOT, "%s %s: %d steps, %,.0f examples/s%s%n", row.name(), engine.label(), steps,
-                                cell.examplesPerSecond(), Double.isNaN(gflops) ? "" : String.format(Locale.ROOT, ", %.1f GFLOP/s", gflops));
-                    } finally {
-                        trainer.close();
+                    }
+                    if (k < 0) {
+                        break;
+                    }
+                    Batch b = batches.get((c.warmupSteps() + steps[k]) % batches.size());
+                    long t0 = System.nanoTime();
+                    last[k] = trainers[k].trainStep(b, lr);
+                    nanos[k] += System.nanoTime() - t0;
+                    first[k] = Float.isNaN(first[k]) ? last[k] : first[k];
+                    seen[k] += b.size();
+                    steps[k]++;
+                }
+                for (int k = 0; k < ne; k++) {
+                    double seconds = nanos[k] / 1e9;
+                    double gflops = kinds[k] == TrainingEngine.JAVA
+                            ? (trainers[k].javaEngineFlops() - flops0[k]) / seconds / 1e9 : Double.NaN;
+                    Cell cell = new Cell(kinds[k].label(), row.name(), steps[k], seen[k], seconds, seen[k] / seconds, gflops,
+                            meanTokens, first[k], last[k]);
+                    cells.add(cell);
+                    log.printf(Locale.ROOT, "%s %s: %d steps, %,.0f examples/s%s%n", row.name(), kinds[k].label(), steps[k],
+                            cell.examplesPerSecond(), Double.isNaN(gflops) ? "" : String.format(Locale.ROOT, ", %.1f GFLOP/s", gflops));
+                }
+            } finally {
+                for (int k = 0; k < ne; k++) {
+                    if (trainers[k] != null) {
+                        trainers[k].close();
+                    }
+                    if (models[k] != null) {
+                        models[k].close();
                     }
                 }
             }
