@@ -30,7 +30,7 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "world seed (default ${DEFAULT-VALUE})", defaultValue = "42")
     long seed;
 
-    @Option(names = "--train-examples", description = "training examples per ranker (default ${DEFAULT-VALUE}; 0: all)", defaultValue = "30000")
+    @Option(names = "--train-examples", description = "training examples per ranker: the first whole requests up to this many (default ${DEFAULT-VALUE}: all of them)", defaultValue = "0")
     int trainExamples;
 
     @Option(names = "--engine", description = "training engine: java (fused Vector API) or djl (DJL/PyTorch) (default ${DEFAULT-VALUE})", defaultValue = "java")
@@ -69,7 +69,7 @@ final class QuickstartCommand implements Callable<Integer> {
         io.longview.core.io.AtomicFiles.deleteRecursively(run);
         String[] ablate = {"ablate", "--dataset", world.toString(), "--examples", examples.toString(), "--run", run.toString(),
                 "--rows", "rt-only,v2", "--max-train-examples", Integer.toString(trainExamples), "--lr", "2e-3", "--warmup", "50",
-                "--log-every", "25", "--engine", engine};
+                "--log-every", "100", "--engine", engine};
         System.out.println("\n$ longview " + String.join(" ", ablate));
         rc = Main.run(ablate);
         System.out.println("\nquickstart done: dataset " + world + ", store " + store + ", examples " + examples
