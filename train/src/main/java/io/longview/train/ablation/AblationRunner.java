@@ -244,7 +244,7 @@ public final class AblationRunner {
         TrainingReport report;
         // the row's parts and loss, the example file's budgets for those parts; examples built with item features
         // widen the dense input by them (the checkpoint's dense feature names record them, so serving computes them)
-        var modelConfig = row.model().withDataSelection(ExampleReader.summary(examplesDir.resolve("train.lvx")).header().selection());
+        var modelConfig = row.model().withDataSelection(ExampleSet.summary(trainFile).header().selection());
         List<String> itemNames = io.longview.examples.ItemFeatureFile.namesBeside(examplesDir);
         if (!itemNames.isEmpty()) {
             List<String> dense = new ArrayList<>(modelConfig.denseFeatures());
