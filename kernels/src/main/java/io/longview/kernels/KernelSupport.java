@@ -10,8 +10,6 @@ interface KernelSupport {
     /** {@code "scalar"} or {@code "vector"}, the values of {@code -Dlongview.kernels}. */
     String name();
 
-    float dot(float[] a, int aOff, float[] b, int bOff, int n);
-
     void dequantizeNormalize(byte[] q, int qOff, int rows, int dim, float[] out, int outOff);
 
     void scoreAll(float[] units, int rows, int dim, float[] candidates, int nCand, float[] scores);
@@ -47,15 +45,10 @@ interface KernelSupport {
 
     // ------------------------------------------------------------------ backward (training) kernels, see VectorKernels
 
-    void matmulTransposeB(float[] dy, int dyOff, int rows, int out, float[] w, int wOff, int in, float[] dx, int dxOff);
-
     void addMatmulTransposeA(float[] x, int xOff, int rows, int in, float[] dy, int dyOff, int out, float[] dw, int dwOff);
 
     void addColumnSums(float[] dy, int dyOff, int rows, int n, float[] db, int dbOff);
 
     void reluBackward(float[] y, int yOff, float[] dy, int dyOff, int n);
 
-    void softmaxRowBackward(float[] p, int pOff, float[] dp, int dpOff, int n);
-
-    void layerNormBackward(float[] xhat, int xOff, int n, float rstd, float[] dy, int dyOff);
 }

@@ -12,76 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Exactness: {@link #addMatmulTransposeA}, {@link #addColumnSums} and {@link #reluBackward} vectorize across
  * independent outputs and keep the scalar order and operations of every sum (a lane-wise FMA where the twin calls
- * {@link Math#fma}, multiply then add where it multiplies and adds), so they give the same bits as the scalar twin. {@link #matmulTransposeB}, {@link #softmaxRowBackward} and
- * {@link #layerNormBackward} reduce along a row in lanes and agree within rounding.
+ * {@link Math#fma}, multiply then add where it multiplies and adds), so they give the same bits as the scalar twin.
  */
 final class PanamaBackward {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
 
     private PanamaBackward() {
-    }
-
-    /** Lane-parallel dot product with FMA, then the scalar tail. */
-    private static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        int limit = n - n % L;
-        FloatVector acc = FloatVector.zero(F);
-        for (int i = 0; i < limit; i += L) {
-            acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
-        }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (int i = limit; i < n; i++) {
-            s += a[aOff + i] * b[bOff + i];
-        }
-        return s;
-    }
-
-    /**
-     * {@code dx[r, i] = Σ_o dy[r, o] · w[i, o]}: each output a lane-parallel dot of two contiguous rows; four rows of
-     * {@code w} share each load of {@code dy}'s row (each output's lanes and tail are summed as in {@link #dot}).
-     */
-    static void matmulTransposeB(float[] dy, int dyOff, int rows, int out, float[] w, int wOff, int in, float[] dx, int dxOff) {
-        int limit = out - out % L;
-        for (int r = 0; r < rows; r++) {
-            int dr = dyOff + r * out;
-            int xr = dxOff + r * in;
-            int i = 0;
-            for (; i + 4 <= in; i += 4) {
-                int w0 = wOff + i * out;
-                int w1 = w0 + out;
-                int w2 = w1 + out;
-                int w3 = w2 + out;
-                FloatVector a0 = FloatVector.zero(F);
-                FloatVector a1 = FloatVector.zero(F);
-                FloatVector a2 = FloatVector.zero(F);
-                FloatVector a3 = FloatVector.zero(F);
-                for (int o = 0; o < limit; o += L) {
-                    FloatVector g = FloatVector.fromArray(F, dy, dr + o);
-                    a0 = g.fma(FloatVector.fromArray(F, w, w0 + o), a0);
-                    a1 = g.fma(FloatVector.fromArray(F, w, w1 + o), a1);
-                    a2 = g.fma(FloatVector.fromArray(F, w, w2 + o), a2);
-                    a3 = g.fma(FloatVector.fromArray(F, w, w3 + o), a3);
-                }
-                float s0 = a0.reduceLanes(VectorOperators.ADD);
-                float s1 = a1.reduceLanes(VectorOperators.ADD);
-                float s2 = a2.reduceLanes(VectorOperators.ADD);
-                float s3 = a3.reduceLanes(VectorOperators.ADD);
-                for (int o = limit; o < out; o++) {
-                    float g = dy[dr + o];
-                    s0 += g * w[w0 + o];
-                    s1 += g * w[w1 + o];
-                    s2 += g * w[w2 + o];
-                    s3 += g * w[w3 + o];
-                }
-                dx[xr + i] = s0;
-                dx[xr + i + 1] = s1;
-                dx[xr + i + 2] = s2;
-                dx[xr + i + 3] = s3;
-            }
-            for (; i < in; i++) {
-                dx[xr + i] = dot(dy, dr, w, wOff + i * out, out);
-            }
-        }
     }
 
     /** Rows of x and dy per tile of {@link #addMatmulTransposeA}: a tile of dy (up to 64 columns) stays in L2. */
@@ -256,46 +193,6 @@ final class PanamaBackward {
             if (!(y[yOff + i] > 0f)) {
                 dy[dyOff + i] = 0f;
             }
-        }
-    }
-
-    /** {@code dp[i] = p[i] · (dp[i] − Σ_j p[j] dp[j])}. */
-    static void softmaxRowBackward(float[] p, int pOff, float[] dp, int dpOff, int n) {
-        float s = dot(p, pOff, dp, dpOff, n);
-        int limit = n - n % L;
-        for (int i = 0; i < limit; i += L) {
-            FloatVector.fromArray(F, dp, dpOff + i).sub(s).mul(FloatVector.fromArray(F, p, pOff + i)).intoArray(dp, dpOff + i);
-        }
-        for (int i = limit; i < n; i++) {
-            dp[dpOff + i] = p[pOff + i] * (dp[dpOff + i] - s);
-        }
-    }
-
-    /** {@code dy[i] = rstd · (dy[i] − mean(dy) − xhat[i] · mean(dy ⊙ xhat))}. */
-    static void layerNormBackward(float[] xhat, int xOff, int n, float rstd, float[] dy, int dyOff) {
-        int limit = n - n % L;
-        FloatVector sDy = FloatVector.zero(F);
-        FloatVector sDyX = FloatVector.zero(F);
-        for (int i = 0; i < limit; i += L) {
-            FloatVector g = FloatVector.fromArray(F, dy, dyOff + i);
-            sDy = sDy.add(g);
-            sDyX = g.fma(FloatVector.fromArray(F, xhat, xOff + i), sDyX);
-        }
-        float sumDy = sDy.reduceLanes(VectorOperators.ADD);
-        float sumDyX = sDyX.reduceLanes(VectorOperators.ADD);
-        for (int i = limit; i < n; i++) {
-            float g = dy[dyOff + i];
-            sumDy += g;
-            sumDyX += g * xhat[xOff + i];
-        }
-        float meanDy = sumDy / n;
-        float meanDyX = sumDyX / n;
-        for (int i = 0; i < limit; i += L) {
-            FloatVector g = FloatVector.fromArray(F, dy, dyOff + i).sub(meanDy);
-            g.sub(FloatVector.fromArray(F, xhat, xOff + i).mul(meanDyX)).mul(rstd).intoArray(dy, dyOff + i);
-        }
-        for (int i = limit; i < n; i++) {
-            dy[dyOff + i] = rstd * (dy[dyOff + i] - meanDy - xhat[xOff + i] * meanDyX);
         }
     }
 

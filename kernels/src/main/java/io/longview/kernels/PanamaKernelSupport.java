@@ -11,15 +11,15 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API kernels, on the platform's preferred float species (512-bit where AVX-512 is on, 256-bit on AVX2),
  * split by concern: every matrix product (X·W, and attention's Q·Kᵀ and P·V) is the one register-blocked family of
  * {@link PanamaGemm}; attention is {@link PanamaAttention}; the nearest-neighbour scan, scoring and top-K of selection
- * are {@link PanamaNearest}; the training kernels are {@link PanamaBackward}; this class holds the row kernels (dot,
- * dequantization, LayerNorm, ReLU, softmax, row sums and maxima) and implements {@link KernelSupport} over all of them.
+ * are {@link PanamaNearest}; the training kernels are {@link PanamaBackward}; this class holds the row kernels
+ * (dequantization, LayerNorm, ReLU, softmax, row sums and maxima) and implements {@link KernelSupport} over all of them.
  * Every loop has the same shape: a body over whole blocks with named accumulators, then a scalar tail. Vectors never
  * cross a method boundary (a {@code FloatVector} passed to a method C2 does not inline is boxed: NOTES-jvm-stack);
  * helpers take arrays and offsets.
  *
  * <p>{@link #scoreAll}, {@link #matmul}, {@link #matmulFma}, {@link #dequantizeNormalize} and {@link #relu} vectorize
  * across independent outputs and keep each output's own operation order, so they give the same bits as
- * {@link ScalarKernelSupport}. {@link #dot}, {@link #layerNorm} and {@link #maskedSoftmaxRow} reduce in lanes and
+ * {@link ScalarKernelSupport}. {@link #layerNorm} and {@link #maskedSoftmaxRow} reduce in lanes and
  * differ from it by rounding. {@link #topK} is exact: the K best under a total order are one set.
  */
 final class PanamaKernelSupport implements KernelSupport {
@@ -42,38 +42,6 @@ final class PanamaKernelSupport implements KernelSupport {
     /** A one-line description of the species in use, for logs and benchmarks. */
     static String species() {
         return F.vectorBitSize() + "-bit, " + L + " float lanes";
-    }
-
-    // ---------------------------------------------------------------------------------------------------- dot
-
-    @Override
-    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        int i = 0;
-        float s = 0f;
-        int limit4 = n - n % (4 * L);
-        if (limit4 > 0) {
-            s = dotBody(a, aOff, b, bOff, limit4);
-            i = limit4;
-        }
-        for (; i < n; i++) {
-            s = Math.fma(a[aOff + i], b[bOff + i], s);
-        }
-        return s;
-    }
-
-    /** Four independent FMA chains over {@code [0, limit)}, limit a multiple of 4·L. */
-    private static float dotBody(float[] a, int aOff, float[] b, int bOff, int limit) {
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        FloatVector acc2 = FloatVector.zero(F);
-        FloatVector acc3 = FloatVector.zero(F);
-        for (int i = 0; i < limit; i += 4 * L) {
-            acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
-            acc1 = FloatVector.fromArray(F, a, aOff + i + L).fma(FloatVector.fromArray(F, b, bOff + i + L), acc1);
-            acc2 = FloatVector.fromArray(F, a, aOff + i + 2 * L).fma(FloatVector.fromArray(F, b, bOff + i + 2 * L), acc2);
-            acc3 = FloatVector.fromArray(F, a, aOff + i + 3 * L).fma(FloatVector.fromArray(F, b, bOff + i + 3 * L), acc3);
-        }
-        return acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
     }
 
     // ---------------------------------------------------------------------------------------------------- dequantize
@@ -345,11 +313,6 @@ final class PanamaKernelSupport implements KernelSupport {
     // ------------------------------------------------------------------ backward (training) kernels: PanamaBackward
 
     @Override
-    public void matmulTransposeB(float[] dy, int dyOff, int rows, int out, float[] w, int wOff, int in, float[] dx, int dxOff) {
-        PanamaBackward.matmulTransposeB(dy, dyOff, rows, out, w, wOff, in, dx, dxOff);
-    }
-
-    @Override
     public void addMatmulTransposeA(float[] x, int xOff, int rows, int in, float[] dy, int dyOff, int out, float[] dw, int dwOff) {
         PanamaBackward.addMatmulTransposeA(x, xOff, rows, in, dy, dyOff, out, dw, dwOff);
     }
@@ -364,13 +327,4 @@ final class PanamaKernelSupport implements KernelSupport {
         PanamaBackward.reluBackward(y, yOff, dy, dyOff, n);
     }
 
-    @Override
-    public void softmaxRowBackward(float[] p, int pOff, float[] dp, int dpOff, int n) {
-        PanamaBackward.softmaxRowBackward(p, pOff, dp, dpOff, n);
-    }
-
-    @Override
-    public void layerNormBackward(float[] xhat, int xOff, int n, float rstd, float[] dy, int dyOff) {
-        PanamaBackward.layerNormBackward(xhat, xOff, n, rstd, dy, dyOff);
-    }
 }

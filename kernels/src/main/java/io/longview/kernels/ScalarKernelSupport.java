@@ -13,15 +13,6 @@ final class ScalarKernelSupport implements KernelSupport {
     }
 
     @Override
-    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        float s = 0f;
-        for (int i = 0; i < n; i++) {
-            s += a[aOff + i] * b[bOff + i];
-        }
-        return s;
-    }
-
-    @Override
     public void dequantizeNormalize(byte[] q, int qOff, int rows, int dim, float[] out, int outOff) {
         for (int r = 0; r < rows; r++) {
             int qi = qOff + r * dim;
@@ -232,21 +223,6 @@ final class ScalarKernelSupport implements KernelSupport {
     // ------------------------------------------------------------------ backward (training) kernels
 
     @Override
-    public void matmulTransposeB(float[] dy, int dyOff, int rows, int out, float[] w, int wOff, int in, float[] dx, int dxOff) {
-        for (int r = 0; r < rows; r++) {
-            int dr = dyOff + r * out;
-            for (int i = 0; i < in; i++) {
-                int wi = wOff + i * out;
-                float s = 0f;
-                for (int o = 0; o < out; o++) {
-                    s += dy[dr + o] * w[wi + o];
-                }
-                dx[dxOff + r * in + i] = s;
-            }
-        }
-    }
-
-    @Override
     public void addMatmulTransposeA(float[] x, int xOff, int rows, int in, float[] dy, int dyOff, int out, float[] dw, int dwOff) {
         for (int r = 0; r < rows; r++) {
             int dr = dyOff + r * out;
@@ -276,33 +252,6 @@ final class ScalarKernelSupport implements KernelSupport {
             if (!(y[yOff + i] > 0f)) {
                 dy[dyOff + i] = 0f;
             }
-        }
-    }
-
-    @Override
-    public void softmaxRowBackward(float[] p, int pOff, float[] dp, int dpOff, int n) {
-        float s = 0f;
-        for (int i = 0; i < n; i++) {
-            s += p[pOff + i] * dp[dpOff + i];
-        }
-        for (int i = 0; i < n; i++) {
-            dp[dpOff + i] = p[pOff + i] * (dp[dpOff + i] - s);
-        }
-    }
-
-    @Override
-    public void layerNormBackward(float[] xhat, int xOff, int n, float rstd, float[] dy, int dyOff) {
-        float sumDy = 0f;
-        float sumDyX = 0f;
-        for (int i = 0; i < n; i++) {
-            float g = dy[dyOff + i];
-            sumDy += g;
-            sumDyX += g * xhat[xOff + i];
-        }
-        float meanDy = sumDy / n;
-        float meanDyX = sumDyX / n;
-        for (int i = 0; i < n; i++) {
-            dy[dyOff + i] = rstd * (dy[dyOff + i] - meanDy - xhat[xOff + i] * meanDyX);
         }
     }
 

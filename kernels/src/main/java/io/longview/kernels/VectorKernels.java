@@ -1,11 +1,11 @@
 package io.longview.kernels;
 
 /**
- * The serving kernels (DESIGN §6): dot products, the dequantize-and-normalize step of selection, blocked scoring of
- * all candidates against a user's tokens, top-K with the selection's tie rule, the encoder's matrix product, LayerNorm,
- * ReLU and the causal softmax row; and the gradient kernels of a trainer's backward pass ({@link #matmulTransposeB},
- * {@link #addMatmulTransposeA}, {@link #addColumnSums}, {@link #reluBackward}, {@link #softmaxRowBackward},
- * {@link #layerNormBackward}). Buffers are plain arrays with offsets; nothing is allocated per call except the
+ * The serving kernels (DESIGN §6): the dequantize-and-normalize step of selection, blocked scoring of all candidates
+ * against a user's tokens, top-K with the selection's tie rule, the encoder's matrix product, LayerNorm, ReLU and the
+ * causal softmax row; and the kernels of the fused trainer ({@code train}'s {@code FusedTransAct}): products with FMA
+ * ({@link #matmulFma}, {@link #addMatmulTransposeA}), {@link #addColumnSums}, {@link #reluBackward} and the exact
+ * softmax row ({@link #softmaxRowExact}). Every kernel here has a production caller. Buffers are plain arrays with offsets; nothing is allocated per call except the
  * small tile scratch of {@link #scoreAll} in the vector implementation.
  *
  * <p>Every method checks its arguments (an {@link IllegalArgumentException} naming the offending values) and
@@ -20,7 +20,7 @@ package io.longview.kernels;
  * <p>Exactness: {@link #scoreAll}, {@link #matmul}, {@link #dequantizeNormalize}, {@link #relu} and {@link #topK}
  * give the same bits in both implementations ({@code scoreAll} equals core's {@code CandidateSelector} similarity,
  * {@code dequantizeNormalize} core's {@code PreparedHistory}, {@code matmul} {@link ScalarForward}'s product);
- * {@link #dot}, {@link #layerNorm} and {@link #maskedSoftmaxRow} reduce in a different order and agree within
+ * {@link #layerNorm} and {@link #maskedSoftmaxRow} reduce in a different order and agree within
  * rounding. Thread-safe: no shared mutable state.
  */
 public final class VectorKernels {
@@ -33,16 +33,6 @@ public final class VectorKernels {
     /** {@code "vector"} or {@code "scalar"}: the implementation this JVM runs. */
     public static String implementation() {
         return IMPL.name();
-    }
-
-    /**
-     * {@code Σ_{i<n} a[aOff+i] · b[bOff+i]} in float (vector: FMA in lanes, so rounding differs from a sequential sum).
-     */
-    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        checkNonNegative("n", n);
-        checkRange("a", a.length, aOff, n);
-        checkRange("b", b.length, bOff, n);
-        return IMPL.dot(a, aOff, b, bOff, n);
     }
 
     /**
@@ -357,24 +347,6 @@ public final class VectorKernels {
     // forward pass is y = x · w. All arrays are plain float32; none of these allocates.
 
     /**
-     * {@code dx (rows, in) = dy (rows, out) · w (in, out)ᵀ}, i.e. {@code dx[r, i] = Σ_o dy[r, o] · w[i, o]}: the input
-     * gradient of {@code y = x · w}. Overwrites {@code dx}. Vector: each output a lane-parallel dot, so it agrees with
-     * the scalar twin (a sequential sum) within rounding. {@code dx} must not alias {@code dy} or {@code w}.
-     */
-    public static void matmulTransposeB(float[] dy, int dyOff, int rows, int out, float[] w, int wOff, int in, float[] dx, int dxOff) {
-        checkNonNegative("rows", rows);
-        checkPositive("out", out);
-        checkPositive("in", in);
-        checkRange("dy", dy.length, dyOff, product("rows", rows, "out", out));
-        checkRange("w", w.length, wOff, product("in", in, "out", out));
-        checkRange("dx", dx.length, dxOff, product("rows", rows, "in", in));
-        if (dx == dy || dx == w) {
-            throw new IllegalArgumentException("dx must not alias dy or w");
-        }
-        IMPL.matmulTransposeB(dy, dyOff, rows, out, w, wOff, in, dx, dxOff);
-    }
-
-    /**
      * {@code dw (in, out) += x (rows, in)ᵀ · dy (rows, out)}, i.e. {@code dw[i, o] += Σ_r x[r, i] · dy[r, o]} with r
      * ascending, one fused multiply-add per term ({@code dw ← fma(x, dy, dw)}): the weight gradient of {@code y = x · w},
      * accumulated. Both implementations give the same bits. {@code dw} must not alias {@code x} or {@code dy}.
@@ -417,38 +389,6 @@ public final class VectorKernels {
         checkRange("y", y.length, yOff, n);
         checkRange("dy", dy.length, dyOff, n);
         IMPL.reluBackward(y, yOff, dy, dyOff, n);
-    }
-
-    /**
-     * In place over {@code dp[dpOff .. +n)}: the gradient of a softmax row with respect to its scores, given its
-     * output {@code p} and the gradient {@code dp} of the output: {@code ds[i] = p[i] · (dp[i] − Σ_j p[j] · dp[j])}.
-     * Masked scores (p = 0, e.g. MASKED = -1e9 or keys beyond the causal limit) get gradient exactly 0. Vector: the
-     * sum in lanes, within rounding of the scalar twin. {@code dp} may not alias {@code p}.
-     */
-    public static void softmaxRowBackward(float[] p, int pOff, float[] dp, int dpOff, int n) {
-        checkPositive("n", n);
-        checkRange("p", p.length, pOff, n);
-        checkRange("dp", dp.length, dpOff, n);
-        if (p == dp) {
-            throw new IllegalArgumentException("dp must not alias p");
-        }
-        IMPL.softmaxRowBackward(p, pOff, dp, dpOff, n);
-    }
-
-    /**
-     * In place over {@code dy[dyOff .. +n)}: the input gradient of an affine-free LayerNorm row {@code xhat = (x −
-     * mean) · rstd}, given the normalized row {@code xhat} (the forward output before any scale and shift) and
-     * {@code rstd = 1 / √(var + eps)}: {@code dx[i] = rstd · (dy[i] − mean(dy) − xhat[i] · mean(dy ⊙ xhat))}. For an
-     * affine LayerNorm pass {@code dy ⊙ γ}. Vector: the two means in lanes, within rounding of the scalar twin.
-     */
-    public static void layerNormBackward(float[] xhat, int xOff, int n, float rstd, float[] dy, int dyOff) {
-        checkPositive("n", n);
-        checkRange("xhat", xhat.length, xOff, n);
-        checkRange("dy", dy.length, dyOff, n);
-        if (!(rstd > 0f) || Float.isInfinite(rstd)) {
-            throw new IllegalArgumentException("rstd is " + rstd + ", expected a finite value > 0");
-        }
-        IMPL.layerNormBackward(xhat, xOff, n, rstd, dy, dyOff);
     }
 
     // ---------------------------------------------------------------------------------------------------- checks

@@ -1,11 +1,11 @@
 /**
  * The model's forward pass for serving (DESIGN §3, §6).
  * <ul>
- *   <li>{@link io.longview.kernels.VectorKernels}: the public facade over the serving kernels (dot, dequantize +
+ *   <li>{@link io.longview.kernels.VectorKernels}: the public facade over the serving kernels (dequantize +
  *       normalize, blocked candidate scoring, top-K with the selection's tie rule, the fused nearest-neighbour scan,
  *       matmul with offsets, residual + LayerNorm, ReLU, row sums, max-pooling, causal attention with an online
- *       softmax, causal softmax row), plus the gradient kernels a Java trainer's backward pass needs (dX = dY·Wᵀ,
- *       dW += Xᵀ·dY, bias column sums, ReLU, softmax-row and LayerNorm backward). It validates arguments and delegates to one internal {@code KernelSupport},
+ *       softmax, causal softmax row), plus the kernels the fused Java trainer needs (products with FMA,
+ *       dW += Xᵀ·dY, bias column sums, ReLU backward, an exact softmax row). It validates arguments and delegates to one internal {@code KernelSupport},
  *       picked once by {@code KernelProvider}: {@code PanamaKernelSupport} (Java Vector API) or {@code ScalarKernelSupport} (plain
  *       Java, the reference twin of every vector kernel). {@code -Dlongview.kernels=scalar|vector} forces a choice.</li>
  *   <li>{@link io.longview.kernels.ScalarForward}: the plain float32 scalar forward pass that every fused and Vector

@@ -59,28 +59,6 @@ class KernelSupportTest {
 
     @ParameterizedTest
     @MethodSource("sizes")
-    void dotAgreesWithinLengthScaledTolerance(int n) {
-        long seed = 1000 + n;
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] a = floats(rnd, n + 5, 1f);
-        float[] b = floats(rnd, n + 3, 1f);
-        for (int[] offs : new int[][]{{0, 0}, {5, 3}, {2, 1}}) {
-            float expected = scalar.dot(a, offs[0], b, offs[1], n);
-            float actual = vector.dot(a, offs[0], b, offs[1], n);
-            double exact = 0;
-            double abs = 0;
-            for (int i = 0; i < n; i++) {
-                exact += (double) a[offs[0] + i] * b[offs[1] + i];
-                abs += Math.abs((double) a[offs[0] + i] * b[offs[1] + i]);
-            }
-            double tol = 2.0 * n * ULP1 * abs + 1e-30;
-            assertThat((double) actual).as("dot n=%d offsets %s seed %d", n, Arrays.toString(offs), seed).isCloseTo(expected, org.assertj.core.data.Offset.offset(tol));
-            assertThat((double) actual).as("dot vs float64, n=%d seed %d", n, seed).isCloseTo(exact, org.assertj.core.data.Offset.offset(tol));
-        }
-    }
-
-    @ParameterizedTest
-    @MethodSource("sizes")
     void dequantizeNormalizeIsExact(int rows) {
         long seed = 2000 + rows;
         SplittableRandom rnd = new SplittableRandom(seed);

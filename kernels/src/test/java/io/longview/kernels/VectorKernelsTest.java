@@ -69,9 +69,6 @@ class VectorKernelsTest {
     @Test
     void argumentsAreCheckedWithTheirValues() {
         float[] a = new float[10];
-        assertThatThrownBy(() -> VectorKernels.dot(a, 5, a, 0, 6)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("10").hasMessageContaining("5").hasMessageContaining("6");
-        assertThatThrownBy(() -> VectorKernels.dot(a, 0, a, 0, -1)).hasMessageContaining("n is -1");
         assertThatThrownBy(() -> VectorKernels.matmul(a, 2, 3, a, 4, new float[8])).hasMessageContaining("w has 10 values");
         assertThatThrownBy(() -> VectorKernels.matmul(a, 2, 5, new float[5], 1, a)).hasMessageContaining("same array");
         assertThatThrownBy(() -> VectorKernels.scoreAll(a, 5, 2, a, 2, new float[9])).hasMessageContaining("scores has 9 values");
