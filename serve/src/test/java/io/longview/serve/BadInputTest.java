@@ -112,7 +112,7 @@ class BadInputTest {
             sb.append(",1");
         }
         sb.append("]}");
-        TestServer.Response r = t.post("/v1/rank", sb.toString());
+        TestServer.Response r = t.postExpectingContinue("/v1/rank", sb.toString());
         assertThat(r.status()).as(r.text()).isEqualTo(413);
         assertThat(r.json().get("error").asText()).isEqualTo("body_too_large");
         // the server is still fine afterwards

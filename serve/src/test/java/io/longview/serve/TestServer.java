@@ -86,7 +86,20 @@ final class TestServer implements AutoCloseable {
 
     /** A request with extra headers, given as name, value, name, value … */
     Response send(String method, String path, String body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(60));
+        return send(method, path, body, false, headers);
+    }
+
+    /**
+     * A POST with {@code Expect: 100-continue}, as clients send large bodies: the server may refuse it before the body
+     * is sent (a refused body that is still being written can otherwise meet a closed connection).
+     */
+    Response postExpectingContinue(String path, String body) {
+        return send("POST", path, body, true);
+    }
+
+    private Response send(String method, String path, String body, boolean expectContinue, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(60))
+                .expectContinue(expectContinue);
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
